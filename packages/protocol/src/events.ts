@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { Channel, Id, Member, Message, Presence, Stream, Timestamp } from './entities.ts';
+import { SignalPayload } from './requests.ts';
+
+/** Every event the server pushes: `{ type, ...payload }`. */
+export const events = {
+  /** A new message in a channel the client is a member of. */
+  'message.new': z.object({ message: Message }),
+  /** A message was edited or deleted (`deleted: true`, text emptied). */
+  'message.updated': z.object({ message: Message }),
+  /** A channel appeared for the client or changed (created, joined, invited, renamed, counts). */
+  'channel.updated': z.object({ channel: Channel }),
+  /** The client lost access to a channel (left, removed, deleted). */
+  'channel.removed': z.object({ channelId: Id, reason: z.enum(['left', 'removed', 'deleted']) }),
+  'member.joined': z.object({ channelId: Id, member: Member }),
+  'member.left': z.object({ channelId: Id, userId: Id }),
+  presence: Presence,
+  typing: z.object({ channelId: Id, userId: Id, username: z.string() }),
+  signal: z.object({
+    from: Id,
+    fromName: z.string(),
+    fromConnection: Id,
+    topic: z.string(),
+    payload: SignalPayload,
+  }),
+  /** Who hosts a channel right now and how many members are linked to the host. */
+  'host.status': z.object({ channelId: Id, hostId: Id.nullable(), hostConnection: Id.nullable(), linked: z.number().int() }),
+  'stream.started': z.object({ stream: Stream }),
+  'stream.updated': z.object({ stream: Stream }),
+  'stream.ended': z.object({ streamId: Id, channelId: Id }),
+  /** The session ended (signed out elsewhere, disabled by an admin); the socket closes next. */
+  'session.ended': z.object({ reason: z.string() }),
+  /** The server is about to restart or stop; clients reconnect with backoff. */
+  'server.shutdown': z.object({ restart: z.boolean(), at: Timestamp }),
+} as const;
+
+export type EventType = keyof typeof events;
+export type EventPayload<T extends EventType> = z.infer<(typeof events)[T]>;
+export type ServerEvent = { [T in EventType]: { type: T } & EventPayload<T> }[EventType];

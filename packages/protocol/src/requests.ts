@@ -1,0 +1,175 @@
+import { z } from 'zod';
+import {
+  Attachment,
+  Channel,
+  ChannelName,
+  ClientMsgId,
+  IceServer,
+  Id,
+  Member,
+  Message,
+  Presence,
+  Stream,
+  Timestamp,
+  User,
+  Visibility,
+} from './entities.ts';
+import { Limits } from './limits.ts';
+
+const MessageText = z.string().max(Limits.MESSAGE_TEXT_MAX);
+const Ok = z.object({});
+
+/** A signaling payload: opaque SDP / ICE JSON, relayed as is between allowed peers. */
+export const SignalPayload = z.object({
+  kind: z.enum(['offer', 'answer', 'ice', 'bye']),
+  data: z.unknown(),
+});
+export type SignalPayload = z.infer<typeof SignalPayload>;
+
+/** What a signal is about: a DM link, a hosted-channel link, or a stream. */
+export const SignalTopic = z.string().regex(/^(dm|host|stream):[A-Za-z0-9_-]{1,64}$/);
+
+/** A message a hosted channel's host forwards for one of its members. */
+export const RelayedMessage = z.object({
+  authorId: Id,
+  clientMsgId: ClientMsgId,
+  text: MessageText,
+  /** HMAC by the author's relay key (given to the author alone in `hello`), so a host cannot forge. */
+  sig: z.string().max(128),
+});
+export type RelayedMessage = z.infer<typeof RelayedMessage>;
+
+/**
+ * Every request a client can make over the WebSocket: its parameters and its result.
+ * A request frame is `{ id, type, ...params }`; the reply is `{ re: id, ok: true, ...result }`
+ * or `{ re: id, ok: false, error }`.
+ */
+export const requests = {
+  hello: {
+    params: z.object({
+      protocol: z.number().int(),
+      /** Bearer token; browsers send the session cookie with the upgrade instead. */
+      token: z.string().max(200).optional(),
+    }),
+    result: z.object({
+      user: User,
+      connectionId: Id,
+      serverTime: Timestamp,
+      channels: z.array(Channel),
+      presence: z.array(Presence),
+      iceServers: z.array(IceServer),
+      /** Secret for signing messages that a hosted channel's host relays for this user. */
+      relayKey: z.string(),
+      streams: z.array(Stream),
+    }),
+  },
+  'channel.list': { params: Ok, result: z.object({ channels: z.array(Channel) }) },
+  'channel.create': {
+    params: z.object({
+      name: ChannelName,
+      description: z.string().max(Limits.CHANNEL_DESCRIPTION_MAX).default(''),
+      visibility: Visibility.default('public'),
+    }),
+    result: z.object({ channel: Channel }),
+  },
+  'channel.join': {
+    params: z.object({ channelId: Id.optional(), inviteCode: z.string().max(64).optional() }),
+    result: z.object({ channel: Channel }),
+  },
+  'channel.leave': { params: z.object({ channelId: Id }), result: Ok },
+  'channel.invite': {
+    /** Owner adds a member by username, or (without `username`) gets an invite code. */
+    params: z.object({ channelId: Id, username: z.string().max(64).optional() }),
+    result: z.object({ inviteCode: z.string().optional() }),
+  },
+  'channel.members': {
+    params: z.object({ channelId: Id }),
+    result: z.object({ members: z.array(Member) }),
+  },
+  'channel.markRead': { params: z.object({ channelId: Id, seq: z.number().int().nonnegative() }), result: Ok },
+  'dm.open': { params: z.object({ userId: Id }), result: z.object({ channel: Channel }) },
+  'message.send': {
+    params: z.object({
+      channelId: Id,
+      clientMsgId: ClientMsgId,
+      text: MessageText,
+      attachments: z.array(Attachment.shape.id).max(Limits.ATTACHMENTS_PER_MESSAGE_MAX).default([]),
+    }),
+    result: z.object({ message: Message }),
+  },
+  'message.edit': {
+    params: z.object({ messageId: Id, text: MessageText.min(1) }),
+    result: z.object({ message: Message }),
+  },
+  'message.delete': { params: z.object({ messageId: Id }), result: z.object({ message: Message }) },
+  'message.history': {
+    params: z.object({
+      channelId: Id,
+      /** Messages with `seq` below this one; omit for the newest. */
+      beforeSeq: z.number().int().positive().optional(),
+      limit: z.number().int().min(1).max(Limits.HISTORY_PAGE_MAX).default(50),
+    }),
+    /** Ascending by `seq`. `hasMore` says older messages remain. */
+    result: z.object({ messages: z.array(Message), hasMore: z.boolean() }),
+  },
+  sync: {
+    params: z.object({
+      /** Per channel, the last `rev` this client has. A channel it never had starts from 0. */
+      cursors: z.record(Id, z.number().int().nonnegative()),
+      limit: z.number().int().min(1).max(Limits.SYNC_PAGE_MAX).default(Limits.SYNC_PAGE_MAX),
+    }),
+    /**
+     * Changes after each cursor, ascending by `rev` per channel. `cursors` holds the new position
+     * per channel; when `hasMore`, call again with them. Channels the caller cannot read are absent.
+     */
+    result: z.object({
+      changes: z.array(Message),
+      cursors: z.record(Id, z.number().int().nonnegative()),
+      hasMore: z.boolean(),
+    }),
+  },
+  typing: { params: z.object({ channelId: Id }), result: Ok },
+  'presence.set': { params: z.object({ status: z.enum(['online', 'away']) }), result: Ok },
+  signal: {
+    params: z.object({
+      to: Id,
+      /** A connection of `to`; omitted, the signal goes to all of that user's connections. */
+      toConnection: Id.optional(),
+      topic: SignalTopic,
+      payload: SignalPayload,
+    }),
+    result: Ok,
+  },
+  'host.relay': {
+    params: z.object({
+      channelId: Id,
+      messages: z.array(RelayedMessage).min(1).max(Limits.HOST_BATCH_MAX),
+    }),
+    /** One entry per relayed message, in order: the stored message or why it was refused. */
+    result: z.object({
+      results: z.array(z.object({ clientMsgId: z.string(), message: Message.optional(), error: z.string().optional() })),
+    }),
+  },
+  'host.status': {
+    /** The host reports how many members are linked to it. */
+    params: z.object({ channelId: Id, linked: z.number().int().nonnegative() }),
+    result: Ok,
+  },
+  'stream.start': { params: z.object({ channelId: Id }), result: z.object({ stream: Stream }) },
+  'stream.stop': { params: z.object({ streamId: Id }), result: Ok },
+  'stream.join': {
+    params: z.object({ streamId: Id }),
+    /** `direct`: negotiate with the streamer; `relay`: negotiate with the server's relay. */
+    result: z.object({ stream: Stream, mode: z.enum(['direct', 'relay']) }),
+  },
+  'stream.leave': { params: z.object({ streamId: Id }), result: Ok },
+  'stream.list': { params: Ok, result: z.object({ streams: z.array(Stream) }) },
+  ping: { params: Ok, result: z.object({ serverTime: Timestamp }) },
+} as const;
+
+export type RequestType = keyof typeof requests;
+export type RequestParams<T extends RequestType> = z.input<(typeof requests)[T]['params']>;
+export type ParsedParams<T extends RequestType> = z.output<(typeof requests)[T]['params']>;
+export type RequestResult<T extends RequestType> = z.infer<(typeof requests)[T]['result']>;
+
+export type { Channel, Member, Message, Presence, Stream, User };
