@@ -21,3 +21,26 @@ export type SessionResult = z.infer<typeof SessionResult>;
 
 /** The name of the httpOnly session cookie. */
 export const SESSION_COOKIE = 'sc_session';
+
+/**
+ * HTTP routes. Auth routes take JSON bodies, answer `SessionResult` (or `{}` for logout and
+ * password), set the session cookie for browsers, and accept the cookie or
+ * `Authorization: Bearer <token>`. Registering while signed in as a visitor turns that visitor
+ * into the new account, keeping what it wrote.
+ */
+export const HttpRoute = {
+  REGISTER: '/api/auth/register',
+  LOGIN: '/api/auth/login',
+  VISITOR: '/api/auth/visitor',
+  LOGOUT: '/api/auth/logout',
+  PASSWORD: '/api/auth/password',
+  /** GET: `{ user }` for the current session. */
+  ME: '/api/auth/me',
+  HEALTH: '/healthz',
+  METRICS: '/metrics',
+  /** The WebSocket endpoint. */
+  WS: '/ws',
+} as const;
+
+export const MeResult = z.object({ user: User });
+export type MeResult = z.infer<typeof MeResult>;
