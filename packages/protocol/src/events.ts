@@ -24,7 +24,12 @@ export const events = {
     payload: SignalPayload,
   }),
   /** Who hosts a channel right now and how many members are linked to the host. */
-  'host.status': z.object({ channelId: Id, hostId: Id.nullable(), hostConnection: Id.nullable(), linked: z.number().int() }),
+  'host.status': z.object({
+    channelId: Id,
+    hostId: Id.nullable(),
+    hostConnection: Id.nullable(),
+    linked: z.number().int(),
+  }),
   'stream.started': z.object({ stream: Stream }),
   'stream.updated': z.object({ stream: Stream }),
   'stream.ended': z.object({ streamId: Id, channelId: Id }),

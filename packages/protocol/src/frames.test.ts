@@ -4,7 +4,13 @@ import { parseClientFrame } from './frames.ts';
 describe('parseClientFrame', () => {
   it('accepts a valid request and applies defaults', () => {
     const r = parseClientFrame(
-      JSON.stringify({ id: 1, type: 'message.send', channelId: 'c1', clientMsgId: crypto.randomUUID(), text: 'hi' }),
+      JSON.stringify({
+        id: 1,
+        type: 'message.send',
+        channelId: 'c1',
+        clientMsgId: crypto.randomUUID(),
+        text: 'hi',
+      }),
     );
     expect(r.ok).toBe(true);
     if (r.ok && r.frame.type === 'message.send') expect(r.frame.params.attachments).toEqual([]);
@@ -16,7 +22,18 @@ describe('parseClientFrame', () => {
     ['unknown type', JSON.stringify({ id: 2, type: 'nope' }), 'UNKNOWN_TYPE', 2],
     ['wrong field type', JSON.stringify({ id: 3, type: 'message.send', channelId: 5 }), 'INVALID', 3],
     ['proto pollution', '{"id":4,"type":"__proto__"}', 'UNKNOWN_TYPE', 4],
-    ['text too long', JSON.stringify({ id: 5, type: 'message.send', channelId: 'c', clientMsgId: crypto.randomUUID(), text: 'x'.repeat(4001) }), 'INVALID', 5],
+    [
+      'text too long',
+      JSON.stringify({
+        id: 5,
+        type: 'message.send',
+        channelId: 'c',
+        clientMsgId: crypto.randomUUID(),
+        text: 'x'.repeat(4001),
+      }),
+      'INVALID',
+      5,
+    ],
   ])('refuses %s with a typed error', (_name, raw, code, id) => {
     const r = parseClientFrame(raw);
     expect(r.ok).toBe(false);

@@ -10,12 +10,10 @@ export type RequestFrame<T extends RequestType = RequestType> = {
 }[T];
 
 export type ReplyFrame<T extends RequestType = RequestType> =
-  | ({ re: number; ok: true } & RequestResult<T>)
-  | { re: number; ok: false; error: ErrorBody };
+  ({ re: number; ok: true } & RequestResult<T>) | { re: number; ok: false; error: ErrorBody };
 
 export type FrameParseResult =
-  | { ok: true; frame: RequestFrame }
-  | { ok: false; id: number | null; error: ErrorBody };
+  { ok: true; frame: RequestFrame } | { ok: false; id: number | null; error: ErrorBody };
 
 function isRequestType(type: unknown): type is RequestType {
   return typeof type === 'string' && Object.hasOwn(requests, type);
@@ -36,7 +34,11 @@ export function parseClientFrame(raw: string): FrameParseResult {
     return { ok: false, id: null, error: { code: ErrorCode.INVALID, message: 'Frame is not valid JSON' } };
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return { ok: false, id: null, error: { code: ErrorCode.INVALID, message: 'Frame must be a JSON object' } };
+    return {
+      ok: false,
+      id: null,
+      error: { code: ErrorCode.INVALID, message: 'Frame must be a JSON object' },
+    };
   }
   const { id, type, ...rest } = value as Record<string, unknown>;
   if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) {
@@ -49,7 +51,11 @@ export function parseClientFrame(raw: string): FrameParseResult {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
-    return { ok: false, id, error: { code: ErrorCode.INVALID, message: `${where}${issue?.message ?? 'invalid'}` } };
+    return {
+      ok: false,
+      id,
+      error: { code: ErrorCode.INVALID, message: `${where}${issue?.message ?? 'invalid'}` },
+    };
   }
   return { ok: true, frame: { id, type, params: parsed.data } as RequestFrame };
 }

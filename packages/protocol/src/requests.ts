@@ -86,7 +86,10 @@ export const requests = {
     params: z.object({ channelId: Id }),
     result: z.object({ members: z.array(Member) }),
   },
-  'channel.markRead': { params: z.object({ channelId: Id, seq: z.number().int().nonnegative() }), result: Ok },
+  'channel.markRead': {
+    params: z.object({ channelId: Id, seq: z.number().int().nonnegative() }),
+    result: Ok,
+  },
   'dm.open': { params: z.object({ userId: Id }), result: z.object({ channel: Channel }) },
   'message.send': {
     params: z.object({
@@ -147,7 +150,9 @@ export const requests = {
     }),
     /** One entry per relayed message, in order: the stored message or why it was refused. */
     result: z.object({
-      results: z.array(z.object({ clientMsgId: z.string(), message: Message.optional(), error: z.string().optional() })),
+      results: z.array(
+        z.object({ clientMsgId: z.string(), message: Message.optional(), error: z.string().optional() }),
+      ),
     }),
   },
   'host.status': {

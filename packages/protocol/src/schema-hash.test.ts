@@ -11,7 +11,10 @@ const KNOWN = { version: 1, hash: '7d79e20d06504325' };
 function wireShape(): string {
   const shape: Record<string, unknown> = {};
   for (const [type, r] of Object.entries(requests)) {
-    shape[`req:${type}`] = { params: z.toJSONSchema(r.params, { io: 'input' }), result: z.toJSONSchema(r.result) };
+    shape[`req:${type}`] = {
+      params: z.toJSONSchema(r.params, { io: 'input' }),
+      result: z.toJSONSchema(r.result),
+    };
   }
   for (const [type, e] of Object.entries(events)) shape[`evt:${type}`] = z.toJSONSchema(e);
   return JSON.stringify(shape);
