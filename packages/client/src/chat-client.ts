@@ -1,0 +1,526 @@
+import { ChatError, ErrorCode, HttpRoute } from '@segmentchat/protocol';
+import type {
+  Channel,
+  EventType,
+  Message,
+  Presence,
+  RequestParams,
+  RequestResult,
+  RequestType,
+  ServerEvent,
+  User,
+} from '@segmentchat/protocol';
+import type { CacheStore } from './cache-store.ts';
+import { CacheWriter } from './cache-writer.ts';
+import { ChannelDirectory } from './channel-directory.ts';
+import { Connection } from './connection.ts';
+import type { ConnectionPhase, HelloResult } from './connection.ts';
+import { MemoryOutboxStore } from './memory-outbox-store.ts';
+import { Outbox } from './outbox.ts';
+import type { OutboxLock } from './outbox-lock.ts';
+import { alwaysGrantedLock } from './outbox-lock.ts';
+import type { OutboxStore, PendingMessage } from './outbox-store.ts';
+import { PresenceTracker } from './presence-tracker.ts';
+import { exponentialBackoff } from './reconnect-policy.ts';
+import type { ReconnectPolicy } from './reconnect-policy.ts';
+import { SyncManager } from './sync-manager.ts';
+import { Timeline } from './timeline.ts';
+import { TypedEmitter } from './typed-emitter.ts';
+import { TypingTracker } from './typing-tracker.ts';
+import type { WebSocketLike } from './web-socket-like.ts';
+import { webSocketUrl } from './web-socket-like.ts';
+
+/**
+ * `connecting`: first connection (socket, hello, initial sync); `online`: synced and live;
+ * `reconnecting`: lost it, retrying with backoff; `offline`: not started, or the browser says
+ * there is no network; `closed`: `close()` was called or the session is gone (no retries).
+ */
+export type ConnectionState = 'connecting' | 'online' | 'offline' | 'reconnecting' | 'closed';
+
+export interface ChatClientOptions {
+  /** `http(s)://host:port`; the WebSocket is `ws(s)://host:port/ws`. */
+  url: string;
+  /** Bearer token for Node and bots; browsers rely on the session cookie. */
+  token?: string;
+  /** Node: `WebSocket` from 'ws'; browsers: defaults to globalThis.WebSocket. */
+  WebSocket?: WebSocketLike;
+  outboxStore?: OutboxStore;
+  /** Lets clients sharing one outbox store (tabs) take turns sending. */
+  outboxLock?: OutboxLock;
+  cacheStore?: CacheStore;
+  reconnect?: ReconnectPolicy;
+  requestTimeoutMs?: number;
+  heartbeatMs?: number;
+  /** Messages per history page (default 50). */
+  historyPageSize?: number;
+}
+
+export type ClientEvents = {
+  state: (state: ConnectionState) => void;
+  /** Anything readable changed (coalesced per microtask). */
+  change: () => void;
+  /** Every server event, after the client applied it. */
+  event: (event: ServerEvent) => void;
+  /** A message new to this client (live, sync or ack; not history or cache). */
+  message: (message: Message) => void;
+  /** The session is gone (signed out, revoked, disabled); the client is closed. */
+  sessionEnded: (reason: string) => void;
+  /** The connection gave up (session, protocol version); the client is closed. */
+  error: (error: ChatError) => void;
+};
+
+type Handlers = { [T in EventType]: (event: Extract<ServerEvent, { type: T }>) => void };
+
+/** Typing notices go out at most every 3 s; receivers expire them after 5 s. */
+const TYPING_THROTTLE_MS = 3_000;
+
+/**
+ * The SDK's client: composes the connection, outbox, sync manager and the read models
+ * (channels, timelines, presence, typing), and exposes them as plain getters with stable
+ * snapshots plus `subscribe`/`getVersion` for React's useSyncExternalStore.
+ */
+export class ChatClient extends TypedEmitter<ClientEvents> {
+  private stateValue: ConnectionState = 'offline';
+  private userValue: User | null = null;
+  private connectionIdValue: string | null = null;
+  private readonly connection: Connection;
+  private readonly outbox: Outbox;
+  private readonly sync: SyncManager;
+  private readonly directory = new ChannelDirectory();
+  private readonly timelines = new Map<string, Timeline>();
+  private readonly presenceTracker = new PresenceTracker();
+  private readonly typing = new TypingTracker(() => this.changed());
+  private readonly cache: CacheWriter | null;
+  private readonly loadingOlder = new Map<string, Promise<boolean>>();
+  private readonly typingSentAt = new Map<string, number>();
+  private readonly listeners = new Set<() => void>();
+  private version = 0;
+  private notifyScheduled = false;
+  private generation = 0;
+  private hadOnline = false;
+  private sessionEndedReason: string | null = null;
+  private connectPromise: Promise<void> | null = null;
+  private firstOnline: { resolve: () => void; reject: (e: ChatError) => void } | null = null;
+  private readonly removeNetworkListeners: () => void;
+  private readonly historyPageSize: number;
+
+  constructor(private readonly options: ChatClientOptions) {
+    super();
+    const WebSocketCtor = options.WebSocket ?? globalThis.WebSocket;
+    if (!WebSocketCtor)
+      throw ChatError.invalid('No WebSocket implementation: pass `WebSocket` from the ws package');
+    this.historyPageSize = options.historyPageSize ?? 50;
+    this.connection = new Connection({
+      url: webSocketUrl(options.url, HttpRoute.WS),
+      WebSocket: WebSocketCtor,
+      token: options.token,
+      reconnect: options.reconnect ?? exponentialBackoff(),
+      ...(options.requestTimeoutMs !== undefined && { requestTimeoutMs: options.requestTimeoutMs }),
+      ...(options.heartbeatMs !== undefined && { heartbeatMs: options.heartbeatMs }),
+    });
+    this.outbox = new Outbox({
+      store: options.outboxStore ?? new MemoryOutboxStore(),
+      lock: options.outboxLock ?? alwaysGrantedLock,
+      send: (e) =>
+        this.connection
+          .request('message.send', {
+            channelId: e.channelId,
+            clientMsgId: e.clientMsgId,
+            text: e.text,
+            attachments: e.attachments,
+          })
+          .then((r) => r.message),
+    });
+    this.sync = new SyncManager((params) => this.connection.request('sync', params));
+    this.cache = options.cacheStore ? new CacheWriter(options.cacheStore) : null;
+
+    this.connection.on('phase', (phase) => this.onPhase(phase));
+    this.connection.on('ready', (hello) => void this.onReady(hello));
+    this.connection.on('event', (event) => this.onEvent(event));
+    this.connection.on('fatal', (error) => this.onFatal(error));
+    this.outbox.on('change', () => this.changed());
+    this.outbox.on('delivered', (message) => this.apply([message], 'ack'));
+    this.sync.on('changes', (messages) => this.apply(messages, 'sync'));
+    this.sync.on('cursors', (cursors) => this.cache?.add({ cursors }));
+    this.sync.on('error', () => this.connection.dropSocket('sync failed'));
+    this.removeNetworkListeners = this.listenToNetwork();
+  }
+
+  get state(): ConnectionState {
+    return this.stateValue;
+  }
+  get user(): User | null {
+    return this.userValue;
+  }
+  get connectionId(): string | null {
+    return this.connectionIdValue;
+  }
+
+  /** Resolves once hello and the initial sync are done; rejects if the session is refused. */
+  connect(): Promise<void> {
+    this.connectPromise ??= new Promise<void>((resolve, reject) => {
+      this.firstOnline = { resolve, reject };
+      void this.start().catch((error: unknown) => {
+        this.firstOnline = null;
+        reject(error instanceof ChatError ? error : new ChatError(ErrorCode.INTERNAL, String(error)));
+      });
+    });
+    return this.connectPromise;
+  }
+
+  close(): void {
+    if (this.stateValue === 'closed') return;
+    this.generation++;
+    this.connection.close();
+    this.outbox.close();
+    this.typing.clear();
+    this.removeNetworkListeners();
+    void this.cache?.flush();
+    this.setState('closed');
+    this.firstOnline?.reject(new ChatError(ErrorCode.UNAVAILABLE, 'Client closed'));
+    this.firstOnline = null;
+  }
+
+  /** A typed request; results that change what the client shows are applied at once. */
+  async request<T extends RequestType>(type: T, params: RequestParams<T>): Promise<RequestResult<T>> {
+    const result = await this.connection.request(type, params);
+    const r = result as Partial<{ channel: Channel; message: Message }>;
+    if (r.channel) this.applyChannel(r.channel);
+    if (r.message && type !== 'message.send') this.apply([r.message], 'ack');
+    if (type === 'channel.leave') this.dropChannel((params as RequestParams<'channel.leave'>).channelId);
+    return result;
+  }
+
+  sendMessage(channelId: string, text: string, attachments?: string[]): Promise<PendingMessage> {
+    return this.outbox.add(channelId, text, attachments);
+  }
+  retry(clientMsgId: string): Promise<void> {
+    return this.outbox.retry(clientMsgId);
+  }
+  discard(clientMsgId: string): Promise<void> {
+    return this.outbox.discard(clientMsgId);
+  }
+
+  channels(): readonly Channel[] {
+    return this.directory.all();
+  }
+  channel(id: string): Channel | undefined {
+    return this.directory.get(id);
+  }
+  messages(channelId: string): readonly Message[] {
+    return this.timelines.get(channelId)?.messages() ?? EMPTY;
+  }
+  pending(channelId: string): readonly PendingMessage[] {
+    return this.outbox.pending(channelId);
+  }
+
+  /** Fetches the page before the oldest loaded message; resolves with whether more remain. */
+  loadOlder(channelId: string): Promise<boolean> {
+    let p = this.loadingOlder.get(channelId);
+    if (!p) {
+      p = this.fetchOlder(channelId).finally(() => this.loadingOlder.delete(channelId));
+      this.loadingOlder.set(channelId, p);
+    }
+    return p;
+  }
+
+  presence(userId: string): Presence | undefined {
+    return this.presenceTracker.get(userId);
+  }
+  allPresence(): readonly Presence[] {
+    return this.presenceTracker.all();
+  }
+  typingIn(channelId: string): readonly string[] {
+    return this.typing.usernames(channelId);
+  }
+
+  notifyTyping(channelId: string): void {
+    const now = Date.now();
+    if (this.stateValue !== 'online' || now - (this.typingSentAt.get(channelId) ?? 0) < TYPING_THROTTLE_MS)
+      return;
+    this.typingSentAt.set(channelId, now);
+    this.connection.request('typing', { channelId }).catch(() => undefined);
+  }
+
+  /** Marks everything loaded in the channel as read (locally at once, on the server when online). */
+  markRead(channelId: string): void {
+    const seq = Math.max(this.timelines.get(channelId)?.newestSeq() ?? 0, 0);
+    if (!this.directory.advance(channelId, 'readSeq', seq)) return;
+    this.changed();
+    if (this.stateValue === 'online')
+      this.connection.request('channel.markRead', { channelId, seq }).catch(() => undefined);
+  }
+
+  unreadCount(channelId: string): number {
+    const c = this.directory.get(channelId);
+    if (!c?.joined) return 0;
+    const timeline = this.timelines.get(channelId);
+    const lastSeq = Math.max(c.lastSeq, timeline?.newestSeq() ?? 0);
+    if (!timeline) return Math.max(0, lastSeq - c.readSeq);
+    return timeline.unreadAfter(c.readSeq, lastSeq, this.userValue?.id ?? null);
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+  getVersion(): number {
+    return this.version;
+  }
+
+  /** For tests and "reconnect now" buttons: drop the socket; the client reconnects and resyncs. */
+  reconnect(): void {
+    if (this.connection.phase === 'waiting') this.connection.reconnectNow();
+    else this.connection.dropSocket('reconnect requested');
+  }
+
+  // --- internals ---
+
+  private async start(): Promise<void> {
+    this.setState('connecting');
+    await this.outbox.init();
+    const cached = await this.cache?.load();
+    if (cached?.user) {
+      this.userValue = cached.user;
+      this.directory.reset(cached.channels);
+      for (const [channelId, messages] of Object.entries(cached.messages)) {
+        const t = this.timeline(channelId);
+        for (const m of messages) t.upsert(m);
+      }
+      for (const [channelId, rev] of Object.entries(cached.cursors)) this.sync.track(channelId, rev);
+      this.changed();
+    }
+    if (this.stateValue === 'closed') return;
+    this.connection.start();
+  }
+
+  private async onReady(hello: HelloResult): Promise<void> {
+    const generation = ++this.generation;
+    if (this.userValue && this.userValue.id !== hello.user.id) this.resetAll();
+    this.userValue = hello.user;
+    this.connectionIdValue = hello.connectionId;
+    const previousRead = new Map(this.directory.all().map((c) => [c.id, c.readSeq]));
+    this.directory.reset(hello.channels);
+    this.presenceTracker.reset(hello.presence);
+    const joined = new Set(hello.channels.filter((c) => c.joined).map((c) => c.id));
+    for (const id of this.sync.tracked()) if (!joined.has(id)) this.dropChannel(id);
+    const fresh: string[] = [];
+    for (const c of hello.channels) {
+      if (!c.joined) continue;
+      const cursor = this.sync.cursor(c.id);
+      // A cursor past the server's head means the server's data was replaced: start over.
+      if (cursor !== undefined && cursor > c.rev) this.dropChannel(c.id);
+      if (this.sync.cursor(c.id) === undefined) {
+        this.sync.track(c.id, c.rev);
+        fresh.push(c.id);
+      }
+      const read = previousRead.get(c.id) ?? 0;
+      if (read > c.readSeq)
+        this.connection.request('channel.markRead', { channelId: c.id, seq: read }).catch(() => undefined);
+    }
+    this.cache?.add({ user: hello.user, channels: [...hello.channels] });
+    this.changed();
+    try {
+      await Promise.all(fresh.map((id) => this.loadOlder(id)));
+      await this.sync.run();
+    } catch {
+      // The socket dropped (a new hello will run this again) or the server failed: retry by policy.
+      if (generation === this.generation) this.connection.dropSocket('initial sync failed');
+      return;
+    }
+    if (generation !== this.generation) return;
+    this.hadOnline = true;
+    this.setState('online');
+    this.outbox.setOnline(true);
+    this.firstOnline?.resolve();
+    this.firstOnline = null;
+  }
+
+  private onPhase(phase: ConnectionPhase): void {
+    if (phase !== 'ready') this.outbox.setOnline(false);
+    switch (phase) {
+      case 'idle':
+      case 'ready':
+        return; // 'online' is set once the initial sync is done
+      case 'connecting':
+        this.setState(this.hadOnline ? 'reconnecting' : 'connecting');
+        return;
+      case 'waiting':
+        this.setState(isBrowserOffline() ? 'offline' : this.hadOnline ? 'reconnecting' : 'connecting');
+        return;
+      case 'closed':
+        this.setState('closed');
+        return;
+    }
+  }
+
+  private onFatal(error: ChatError): void {
+    this.generation++;
+    this.outbox.close();
+    if (error.code === ErrorCode.UNAUTHENTICATED && this.hadOnline) {
+      this.emit('sessionEnded', this.sessionEndedReason ?? error.message);
+    }
+    this.setState('closed');
+    this.emit('error', error);
+    this.firstOnline?.reject(error);
+    this.firstOnline = null;
+  }
+
+  private readonly handlers: Handlers = {
+    'message.new': (e) => this.apply([e.message], 'live'),
+    'message.updated': (e) => this.apply([e.message], 'live'),
+    'channel.updated': (e) => this.applyChannel(e.channel),
+    'channel.removed': (e) => this.dropChannel(e.channelId),
+    'member.joined': () => undefined,
+    'member.left': () => undefined,
+    presence: ({ type: _t, ...p }) => {
+      if (this.presenceTracker.update(p)) this.changed();
+    },
+    typing: (e) => {
+      if (e.userId !== this.userValue?.id) this.typing.typing(e.channelId, e.userId, e.username);
+    },
+    signal: () => undefined,
+    'host.status': () => undefined,
+    'stream.started': () => undefined,
+    'stream.updated': () => undefined,
+    'stream.ended': () => undefined,
+    'session.ended': (e) => {
+      this.sessionEndedReason = e.reason;
+    },
+    'server.shutdown': () => undefined,
+  };
+
+  private onEvent(event: ServerEvent): void {
+    (this.handlers[event.type] as (e: ServerEvent) => void)(event);
+    this.emit('event', event);
+  }
+
+  /** Applies messages from any path; idempotent by (channel, seq, rev). */
+  private apply(messages: readonly Message[], source: 'live' | 'sync' | 'ack'): void {
+    const added: Message[] = [];
+    const stored: Message[] = [];
+    for (const m of messages) {
+      if (source === 'live') this.sync.live(m);
+      const t = this.timeline(m.channelId);
+      // An edit seen before the first page loaded would become a lone old entry: wait for the page.
+      if (t.size === 0 && t.hasMoreOlder === null && (m.editedAt !== null || m.deleted)) continue;
+      const result = t.upsert(m);
+      if (result === 'ignored') continue;
+      stored.push(m);
+      if (result === 'added') {
+        added.push(m);
+        this.directory.advance(m.channelId, 'lastSeq', m.seq);
+        if (m.authorId) this.typing.stopped(m.channelId, m.authorId);
+      }
+      if (m.authorId !== null && m.authorId === this.userValue?.id) this.outbox.seen(m);
+    }
+    if (stored.length === 0) return;
+    this.cache?.add({ messages: stored });
+    this.changed();
+    for (const m of added) this.emit('message', m);
+  }
+
+  private applyChannel(channel: Channel): void {
+    if (!channel.joined && this.sync.cursor(channel.id) !== undefined) this.dropChannel(channel.id);
+    const merged = this.directory.upsert(channel);
+    this.cache?.add({ channels: [merged] });
+    if (channel.joined && this.sync.cursor(channel.id) === undefined) {
+      this.sync.track(channel.id, channel.rev);
+      // The newest page, then whatever changed since (a message can race the join).
+      this.loadOlder(channel.id)
+        .then(() => this.sync.run())
+        .catch(() => undefined);
+    }
+    this.changed();
+  }
+
+  private dropChannel(channelId: string): void {
+    this.sync.untrack(channelId);
+    this.timelines.delete(channelId);
+    const existing = this.directory.get(channelId);
+    if (existing?.visibility === 'public' && existing.kind === 'channel') {
+      this.directory.upsert({ ...existing, joined: false });
+    } else {
+      this.directory.remove(channelId);
+    }
+    this.cache?.add({ removeChannels: [channelId] });
+    this.changed();
+  }
+
+  private async fetchOlder(channelId: string): Promise<boolean> {
+    const t = this.timeline(channelId);
+    if (t.hasMoreOlder === false) return false;
+    const beforeSeq = t.oldestSeq();
+    const params: RequestParams<'message.history'> = { channelId, limit: this.historyPageSize };
+    if (beforeSeq !== null) params.beforeSeq = beforeSeq;
+    const page = await this.connection.request('message.history', params);
+    if (this.timelines.get(channelId) !== t) return false; // channel dropped meanwhile
+    t.addHistory(page.messages, page.hasMore);
+    if (page.messages.length > 0) this.cache?.add({ messages: page.messages });
+    for (const m of page.messages)
+      if (m.authorId !== null && m.authorId === this.userValue?.id) this.outbox.seen(m);
+    this.changed();
+    return page.hasMore;
+  }
+
+  private timeline(channelId: string): Timeline {
+    let t = this.timelines.get(channelId);
+    if (!t) {
+      t = new Timeline();
+      this.timelines.set(channelId, t);
+    }
+    return t;
+  }
+
+  private resetAll(): void {
+    for (const id of this.sync.tracked()) this.sync.untrack(id);
+    this.timelines.clear();
+    this.directory.reset([]);
+    this.typing.clear();
+    this.cache?.add({ clear: true });
+  }
+
+  private setState(state: ConnectionState): void {
+    if (this.stateValue === state || this.stateValue === 'closed') return;
+    this.stateValue = state;
+    this.emit('state', state);
+    this.changed();
+  }
+
+  /** Bumps the version now; tells subscribers once per microtask (a sync page is one change). */
+  private changed(): void {
+    this.version++;
+    if (this.notifyScheduled) return;
+    this.notifyScheduled = true;
+    queueMicrotask(() => {
+      this.notifyScheduled = false;
+      for (const l of [...this.listeners]) l();
+      this.emit('change');
+    });
+  }
+
+  /** Browsers: drop the socket when the network goes, retry at once when it returns. */
+  private listenToNetwork(): () => void {
+    const target = globalThis as unknown as Partial<Pick<Window, 'addEventListener' | 'removeEventListener'>>;
+    if (typeof target.addEventListener !== 'function' || typeof target.removeEventListener !== 'function')
+      return () => {};
+    const online = () => this.connection.reconnectNow();
+    const offline = () => {
+      this.connection.dropSocket('network offline');
+      if (this.stateValue !== 'closed') this.setState('offline');
+    };
+    target.addEventListener('online', online);
+    target.addEventListener('offline', offline);
+    return () => {
+      target.removeEventListener?.('online', online);
+      target.removeEventListener?.('offline', offline);
+    };
+  }
+}
+
+const EMPTY: readonly Message[] = Object.freeze([]);
+
+function isBrowserOffline(): boolean {
+  const nav = (globalThis as { navigator?: { onLine?: boolean } }).navigator;
+  return nav?.onLine === false;
+}

@@ -1,0 +1,32 @@
+export { ChatClient } from './chat-client.ts';
+export type { ChatClientOptions, ClientEvents, ConnectionState } from './chat-client.ts';
+export type { PendingMessage, OutboxStore } from './outbox-store.ts';
+export { MemoryOutboxStore } from './memory-outbox-store.ts';
+export type { OutboxLock } from './outbox-lock.ts';
+export { alwaysGrantedLock } from './outbox-lock.ts';
+export type { CacheStore, CacheSnapshot, CacheWrite } from './cache-store.ts';
+export { MemoryCacheStore } from './memory-cache-store.ts';
+export type { ReconnectPolicy, BackoffOptions } from './reconnect-policy.ts';
+export { exponentialBackoff } from './reconnect-policy.ts';
+export type { WebSocketLike, WebSocketInstance } from './web-socket-like.ts';
+export { api } from './http-api.ts';
+export type { HttpOptions } from './http-api.ts';
+export { Timeline } from './timeline.ts';
+export { TypedEmitter } from './typed-emitter.ts';
+export { randomUuid } from './random-uuid.ts';
+// The wire types, so apps need not depend on the protocol package directly.
+export { ChatError, ErrorCode, Limits } from '@segmentchat/protocol';
+export type {
+  Channel,
+  ErrorBody,
+  Member,
+  Message,
+  Presence,
+  RequestParams,
+  RequestResult,
+  RequestType,
+  ServerEvent,
+  SessionResult,
+  Stream,
+  User,
+} from '@segmentchat/protocol';
