@@ -1,0 +1,26 @@
+import type { ServerEvent } from '@segmentchat/protocol';
+
+/**
+ * What the domain services announce and every gateway (one per server node) acts on. With one
+ * node it stays in process; with several, a Redis bus carries the same messages between them.
+ */
+export type BusMessage =
+  /** To every connection subscribed to the channel, but those of `exceptUser`. */
+  | { kind: 'channel'; channelId: string; event: ServerEvent; exceptUser?: string }
+  /** To every connection subscribed to any of the channels, once per connection. */
+  | { kind: 'channels'; channelIds: string[]; event: ServerEvent }
+  /** To every connection of the user (or just one of them). */
+  | { kind: 'user'; userId: string; connectionId?: string; event: ServerEvent }
+  /** The user's connections start or stop receiving the channel's events. */
+  | { kind: 'membership'; userId: string; channelId: string; joined: boolean }
+  /**
+   * The user's connections are closed (signed out, revoked, disabled): those of one session
+   * (`onlyToken`), or all but one (`exceptToken`), or all.
+   */
+  | { kind: 'disconnect'; userId: string; reason: string; onlyToken?: string; exceptToken?: string };
+
+export interface Bus {
+  publish(message: BusMessage): void;
+  /** Returns an unsubscribe function. */
+  subscribe(listener: (message: BusMessage) => void): () => void;
+}

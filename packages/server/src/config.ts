@@ -1,0 +1,130 @@
+import { resolve } from 'node:path';
+import type { IceServer } from '@segmentchat/protocol';
+
+/** Token-bucket settings: `burst` requests at once, refilled at `perSecond`. */
+export interface RateSpec {
+  burst: number;
+  perSecond: number;
+}
+
+export interface ServerConfig {
+  port: number;
+  host: string;
+  /** Holds `segment_chat.db` (and later uploads). */
+  dataDir: string;
+  /** Origins allowed to open a cookie-authenticated WebSocket besides the server's own host. */
+  allowedOrigins: string[];
+  /** Serve the built web app from here when the directory exists. */
+  webRoot: string | null;
+  iceServers: IceServer[];
+  /** Set the `Secure` flag on the session cookie (behind HTTPS). */
+  secureCookies: boolean;
+  trustProxy: boolean;
+  /** Log requests (off in tests). */
+  logger: boolean;
+  /**
+   * `FULL` makes an acked message survive power loss, not just a process crash. Grouped commits
+   * pay one fsync per batch, so the cost is shared by every message in the batch.
+   */
+  sqliteSynchronous: 'FULL' | 'NORMAL';
+  limits: {
+    /** Requests per WebSocket connection. */
+    wsRequests: RateSpec;
+    /** Rejected requests in a row after which a flooding connection is closed (4008). */
+    wsFloodStrikes: number;
+    /** Messages per user (all of its connections). */
+    sends: RateSpec;
+    /** Login attempts per IP and per account name. */
+    login: RateSpec;
+    /** Registrations and visitor sessions per IP. */
+    register: RateSpec;
+    /** A connection whose unsent bytes exceed this is too slow to keep up and is closed. */
+    socketBufferBytes: number;
+  };
+  /** Sessions of accounts live this long (30 days); visitors live `visitorTtlMs` (24 hours). */
+  sessionTtlMs: number;
+  visitorTtlMs: number;
+  /** A connection must say hello within this time. */
+  helloTimeoutMs: number;
+}
+
+export const defaultConfig: ServerConfig = {
+  port: 5000,
+  host: '0.0.0.0',
+  dataDir: resolve('data'),
+  allowedOrigins: [],
+  webRoot: null,
+  iceServers: [],
+  secureCookies: false,
+  trustProxy: false,
+  logger: true,
+  sqliteSynchronous: 'FULL',
+  limits: {
+    // 50 requests/s sustained with bursts of 100 is far above a person typing and reading, and
+    // still caps a runaway client at a few thousand frames per minute.
+    wsRequests: { burst: 100, perSecond: 50 },
+    wsFloodStrikes: 100,
+    sends: { burst: 60, perSecond: 20 },
+    // 10 attempts, then one every 6 seconds: a person mistyping is never blocked, a guesser is.
+    login: { burst: 10, perSecond: 1 / 6 },
+    register: { burst: 20, perSecond: 1 / 30 },
+    socketBufferBytes: 8 * 1024 * 1024,
+  },
+  sessionTtlMs: 30 * 24 * 3600_000,
+  visitorTtlMs: 24 * 3600_000,
+  helloTimeoutMs: 10_000,
+};
+
+function flag(argv: readonly string[], name: string): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === `--${name}`) return argv[i + 1];
+    if (arg.startsWith(`--${name}=`)) return arg.slice(name.length + 3);
+  }
+  return undefined;
+}
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`Invalid port: ${value}`);
+  return n;
+}
+
+function number(value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`Invalid number: ${value}`);
+  return n;
+}
+
+/** Flags win over environment variables, which win over defaults. */
+export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): ServerConfig {
+  const portValue = flag(argv, 'port') ?? env.PORT;
+  const dataDir = flag(argv, 'data-dir') ?? env.DATA_DIR;
+  const iceServers = env.ICE_SERVERS ? (JSON.parse(env.ICE_SERVERS) as IceServer[]) : [];
+  const d = defaultConfig;
+  return {
+    ...d,
+    port: portValue ? port(portValue) : d.port,
+    host: flag(argv, 'host') ?? env.HOST ?? d.host,
+    dataDir: resolve(dataDir ?? d.dataDir),
+    allowedOrigins: (env.ALLOWED_ORIGINS ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+    webRoot: env.WEB_ROOT ?? resolve(new URL('../../web/dist', import.meta.url).pathname),
+    iceServers,
+    secureCookies: env.SECURE_COOKIES === '1',
+    trustProxy: env.TRUST_PROXY === '1',
+    logger: env.LOG !== '0',
+    sqliteSynchronous: env.SQLITE_SYNCHRONOUS === 'NORMAL' ? 'NORMAL' : 'FULL',
+    limits: {
+      ...d.limits,
+      wsRequests: {
+        ...d.limits.wsRequests,
+        perSecond: number(env.WS_REQUESTS_PER_SECOND, d.limits.wsRequests.perSecond),
+      },
+      sends: { ...d.limits.sends, perSecond: number(env.SENDS_PER_SECOND, d.limits.sends.perSecond) },
+    },
+  };
+}

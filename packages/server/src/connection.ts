@@ -1,0 +1,73 @@
+import type { WebSocket } from 'ws';
+import { CloseCode } from '@segmentchat/protocol';
+import type { ErrorBody, ServerEvent } from '@segmentchat/protocol';
+import type { Principal } from './account-service.ts';
+import { newId } from './new-id.ts';
+import { RateLimiter } from './rate-limiter.ts';
+import type { RateSpec } from './config.ts';
+
+/** One client WebSocket: who it is, what it listens to, how fast it may talk. */
+export class Connection {
+  readonly id = newId();
+  principal: Principal | null = null;
+  /** Channels whose events this connection receives. */
+  readonly channels = new Set<string>();
+  /** Set while `hello` runs; later frames wait for it. */
+  hello: Promise<boolean> | null = null;
+  /** Rejected requests in a row; too many and the connection is closed. */
+  strikes = 0;
+  private readonly limiter: RateLimiter;
+
+  constructor(
+    readonly ws: WebSocket,
+    /** Token from the session cookie sent with the upgrade, for browsers. */
+    readonly cookieToken: string | undefined,
+    readonly ip: string,
+    requests: RateSpec,
+    private readonly maxBufferedBytes: number,
+  ) {
+    this.limiter = new RateLimiter(requests);
+  }
+
+  get userId(): string | undefined {
+    return this.principal?.user.id;
+  }
+
+  /** 0 when the request may go ahead, else milliseconds to wait. */
+  takeToken(): number {
+    return this.limiter.take('');
+  }
+
+  reply(re: number, result: object): void {
+    this.sendText(JSON.stringify({ re, ok: true, ...result }));
+  }
+
+  fail(re: number | null, error: ErrorBody): void {
+    this.sendText(JSON.stringify({ re, ok: false, error }));
+  }
+
+  event(event: ServerEvent): void {
+    this.sendText(JSON.stringify(event));
+  }
+
+  /** Sends bytes serialized once for many connections. */
+  sendBytes(bytes: Buffer): void {
+    if (this.ws.readyState !== this.ws.OPEN) return;
+    // A client that cannot keep up would make the server buffer without bound; it is closed and
+    // will catch up with `sync` when it reconnects.
+    if (this.ws.bufferedAmount > this.maxBufferedBytes) {
+      this.close(CloseCode.POLICY, 'Too slow to keep up');
+      return;
+    }
+    this.ws.send(bytes, { binary: false });
+  }
+
+  close(code: number, reason: string): void {
+    if (this.ws.readyState === this.ws.OPEN || this.ws.readyState === this.ws.CONNECTING)
+      this.ws.close(code, reason);
+  }
+
+  private sendText(text: string): void {
+    this.sendBytes(Buffer.from(text));
+  }
+}

@@ -1,0 +1,151 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Fastify from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import fastifyCookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import { HttpRoute } from '@segmentchat/protocol';
+import { AccountService } from './account-service.ts';
+import { registerAuthRoutes } from './auth-routes.ts';
+import { ChannelService } from './channel-service.ts';
+import { CommitBatcher } from './commit-batcher.ts';
+import { defaultConfig } from './config.ts';
+import type { ServerConfig } from './config.ts';
+import { sendError } from './http-errors.ts';
+import { LocalBus } from './local-bus.ts';
+import type { AttachmentResolver } from './message-service.ts';
+import { MessageService } from './message-service.ts';
+import { Metrics } from './metrics.ts';
+import { PresenceService } from './presence-service.ts';
+import { requestHandlers } from './request-handlers.ts';
+import type { Handlers } from './request-handlers.ts';
+import type { Services } from './services.ts';
+import { SignalRelay } from './signal-relay.ts';
+import { SqliteStore } from './sqlite-store.ts';
+import type { Store } from './store.ts';
+import { WsGateway } from './ws-gateway.ts';
+
+export interface ServerOptions extends Partial<Omit<ServerConfig, 'limits'>> {
+  limits?: Partial<ServerConfig['limits']>;
+  /** Another store (a Postgres one, a test double); SQLite in `dataDir` otherwise. */
+  store?: Store;
+  /** Replaces handlers of request types (later features plug in here). */
+  handlers?: Partial<Handlers>;
+  resolveAttachments?: AttachmentResolver;
+}
+
+export interface ChatServer {
+  app: FastifyInstance;
+  services: Services;
+  gateway: WsGateway;
+  /** Listens on `config.host:config.port` and answers the base URL (`http://host:port`). */
+  listen(): Promise<string>;
+  /** Closes sockets with 1001 (4012 on restart), commits queued messages, closes the store. */
+  close(options?: { restart?: boolean }): Promise<void>;
+}
+
+/** A 256-bit secret kept in the data directory; relay keys derive from it and survive restarts. */
+function serverSecret(dataDir: string): Buffer {
+  const path = join(dataDir, 'server-secret');
+  if (existsSync(path)) return readFileSync(path);
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(32);
+  writeFileSync(path, secret, { mode: 0o600 });
+  return secret;
+}
+
+/** Builds the whole server without listening, so tests can start it on port 0. */
+export async function createServer(options: ServerOptions = {}): Promise<ChatServer> {
+  const config: ServerConfig = {
+    ...defaultConfig,
+    ...options,
+    limits: { ...defaultConfig.limits, ...options.limits },
+  };
+  const store =
+    options.store ??
+    new SqliteStore(join(config.dataDir, 'segment_chat.db'), { synchronous: config.sqliteSynchronous });
+  const bus = new LocalBus();
+  const metrics = new Metrics();
+  const secret = serverSecret(config.dataDir);
+  const batcher = new CommitBatcher(store, metrics);
+  const channels = new ChannelService(store, bus);
+  const accounts = new AccountService(store, config, (userId) => channels.joinDefault(userId));
+  const services: Services = {
+    config,
+    store,
+    bus,
+    metrics,
+    accounts,
+    channels,
+    messages: new MessageService(store, bus, channels, batcher, options.resolveAttachments),
+    presence: new PresenceService(store, bus, channels),
+    signals: new SignalRelay(store, bus),
+    relayKey: (userId) => createHmac('sha256', secret).update(`relay:${userId}`).digest('base64url'),
+  };
+  await channels.ensureGeneral();
+  await accounts.ensureAdmin();
+
+  // Auth bodies are tiny; 64 KiB refuses junk early. Per-request logs (info) would drown the
+  // useful lines, so the log starts at warnings.
+  const app = Fastify({
+    logger: config.logger ? { level: 'warn' } : false,
+    trustProxy: config.trustProxy,
+    bodyLimit: 64 * 1024,
+  });
+  await app.register(fastifyCookie);
+  app.setErrorHandler((e, req, reply) => sendError(reply, e, req));
+  registerAuthRoutes(app, services);
+  const gateway = new WsGateway(services, { ...requestHandlers, ...options.handlers });
+  gateway.attach(app.server);
+
+  const startedAt = Date.now();
+  app.get(HttpRoute.HEALTH, async () => ({
+    status: 'ok',
+    uptimeMs: Date.now() - startedAt,
+    connections: gateway.connectionCount,
+  }));
+  app.get(HttpRoute.METRICS, async (_req, reply) =>
+    reply.type('text/plain; version=0.0.4').send(metrics.render()),
+  );
+
+  if (config.webRoot && existsSync(join(config.webRoot, 'index.html'))) {
+    await app.register(fastifyStatic, { root: config.webRoot, wildcard: false });
+    // The app routes on the client (`/c/general`, `/admin`): unknown GETs outside the API get
+    // the app shell; everything else is a JSON 404.
+    app.setNotFoundHandler((req, reply) => {
+      if (req.method === 'GET' && !req.url.startsWith('/api/')) return reply.sendFile('index.html');
+      return reply.status(404).send({ error: { code: 'NOT_FOUND', message: 'No such route' } });
+    });
+  } else {
+    app.setNotFoundHandler((_req, reply) =>
+      reply.status(404).send({ error: { code: 'NOT_FOUND', message: 'No such route' } }),
+    );
+  }
+
+  const sweeper = setInterval(() => void store.sweepExpired(Date.now()).catch(() => {}), 10 * 60_000).unref();
+  let closing: Promise<void> | undefined;
+
+  return {
+    app,
+    services,
+    gateway,
+    async listen() {
+      await app.listen({ port: config.port, host: config.host });
+      const addr = app.server.address();
+      const port = typeof addr === 'object' && addr ? addr.port : config.port;
+      const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+      return `http://${host}:${port}`;
+    },
+    close(opts = {}) {
+      closing ??= (async () => {
+        clearInterval(sweeper);
+        await gateway.close(opts.restart ?? false);
+        await batcher.close();
+        await app.close();
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}

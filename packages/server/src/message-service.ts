@@ -1,0 +1,139 @@
+import { ChatError } from '@segmentchat/protocol';
+import type { Attachment, Message, ParsedParams } from '@segmentchat/protocol';
+import type { Bus } from './bus.ts';
+import type { ChannelService } from './channel-service.ts';
+import type { CommitBatcher } from './commit-batcher.ts';
+import { newId } from './new-id.ts';
+import type { Store, UserRow } from './store.ts';
+
+/** Turns attachment ids into stored attachments the caller may use; the uploads issue plugs in here. */
+export type AttachmentResolver = (user: UserRow, ids: string[]) => Promise<Attachment[]>;
+
+const noUploads: AttachmentResolver = async (_user, ids) => {
+  if (ids.length > 0) throw ChatError.notFound('No such attachment');
+  return [];
+};
+
+/** Messages: send (exactly once per clientMsgId), edit, delete, history and sync. */
+export class MessageService {
+  constructor(
+    private readonly store: Store,
+    private readonly bus: Bus,
+    private readonly channels: ChannelService,
+    private readonly batcher: CommitBatcher,
+    private readonly resolveAttachments: AttachmentResolver = noUploads,
+  ) {}
+
+  async send(user: UserRow, p: ParsedParams<'message.send'>): Promise<Message> {
+    // A resend of an acked message returns the first ack, whatever changed since (even if the
+    // author has left the channel): the client only needs to learn that it was stored.
+    const earlier = await this.store.findByClientMsgId(user.id, p.clientMsgId);
+    if (earlier) return this.sameChannel(earlier, p.channelId);
+    const channel = await this.channels.joined(user, p.channelId);
+    if (p.text.trim() === '' && p.attachments.length === 0) throw ChatError.invalid('The message is empty');
+    const attachments = await this.resolveAttachments(user, p.attachments);
+    const r = await this.batcher.append({
+      id: newId(),
+      channelId: channel.id,
+      authorId: user.id,
+      authorName: user.username,
+      clientMsgId: p.clientMsgId,
+      kind: 'text',
+      text: p.text,
+      attachments,
+      createdAt: Date.now(),
+    });
+    switch (r.status) {
+      case 'created':
+        this.bus.publish({
+          kind: 'channel',
+          channelId: channel.id,
+          event: { type: 'message.new', message: r.message },
+        });
+        return r.message;
+      case 'duplicate':
+        return this.sameChannel(r.message, p.channelId);
+      case 'refused':
+        throw ChatError.notFound('No such channel');
+    }
+  }
+
+  async edit(user: UserRow, messageId: string, text: string): Promise<Message> {
+    const m = await this.own(user, messageId);
+    if (m.deleted) throw ChatError.notFound('That message was deleted');
+    return this.update(m.channelId, messageId, { text, deleted: false, editedAt: Date.now() });
+  }
+
+  async delete(user: UserRow, messageId: string): Promise<Message> {
+    const m = await this.own(user, messageId, true);
+    if (m.deleted) return m;
+    return this.update(m.channelId, messageId, { text: '', deleted: true, editedAt: Date.now() });
+  }
+
+  async history(
+    user: UserRow,
+    p: ParsedParams<'message.history'>,
+  ): Promise<{ messages: Message[]; hasMore: boolean }> {
+    const c = await this.channels.readable(user, p.channelId);
+    return this.store.history(c.id, p.beforeSeq, p.limit);
+  }
+
+  /**
+   * Changes after each cursor, up to `limit` in all. Channels the caller cannot read are left
+   * out, exactly like channels that do not exist, so sync reveals nothing either.
+   */
+  async sync(
+    user: UserRow,
+    p: ParsedParams<'sync'>,
+  ): Promise<{ changes: Message[]; cursors: Record<string, number>; hasMore: boolean }> {
+    const changes: Message[] = [];
+    const cursors: Record<string, number> = {};
+    let hasMore = false;
+    for (const [channelId, after] of Object.entries(p.cursors)) {
+      let channel;
+      try {
+        channel = await this.channels.readable(user, channelId);
+      } catch {
+        continue;
+      }
+      const room = p.limit - changes.length;
+      if (room <= 0) {
+        cursors[channelId] = after;
+        hasMore ||= channel.rev > after;
+        continue;
+      }
+      const page = await this.store.changesSince(channel.id, after, room);
+      changes.push(...page);
+      // A channel's rev is the rev of its newest change, so a short page means "all caught up".
+      cursors[channelId] = page.at(-1)?.rev ?? after;
+      if (page.length === room) hasMore = true;
+    }
+    return { changes, cursors, hasMore };
+  }
+
+  private async own(user: UserRow, messageId: string, adminMay = false): Promise<Message> {
+    const m = await this.store.findMessage(messageId);
+    if (!m) throw ChatError.notFound('No such message');
+    await this.channels.readable(user, m.channelId).catch(() => {
+      throw ChatError.notFound('No such message');
+    });
+    if (m.authorId !== user.id && !(adminMay && user.role === 'admin'))
+      throw ChatError.forbidden('Only the author can change a message');
+    return m;
+  }
+
+  private async update(
+    channelId: string,
+    messageId: string,
+    change: { text: string; deleted: boolean; editedAt: number },
+  ): Promise<Message> {
+    const message = await this.store.updateMessage(messageId, change);
+    this.bus.publish({ kind: 'channel', channelId, event: { type: 'message.updated', message } });
+    return message;
+  }
+
+  private sameChannel(m: Message, channelId: string): Message {
+    if (m.channelId !== channelId) throw ChatError.conflict('That clientMsgId was used for another channel');
+    return m;
+  }
+}

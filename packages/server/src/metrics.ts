@@ -1,0 +1,55 @@
+/** Commit latency buckets in seconds: an fsync on SSD is ~0.1-2 ms, on a slow disk 10-50 ms. */
+const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
+
+/**
+ * The server's numbers, written in Prometheus text format. Rates (messages per second) come from
+ * `rate(segmentchat_messages_total[1m])` on the counter, the Prometheus way.
+ */
+export class Metrics {
+  connections = 0;
+  messagesTotal = 0;
+  framesIn = 0;
+  frameErrors = 0;
+  commitBatches = 0;
+  private readonly latencyCounts = new Array<number>(LATENCY_BUCKETS.length).fill(0);
+  private latencySum = 0;
+  private latencyCount = 0;
+
+  observeCommit(seconds: number, messages: number): void {
+    this.commitBatches++;
+    this.messagesTotal += messages;
+    this.latencySum += seconds;
+    this.latencyCount++;
+    for (let i = 0; i < LATENCY_BUCKETS.length; i++)
+      if (seconds <= LATENCY_BUCKETS[i]!) this.latencyCounts[i]!++;
+  }
+
+  render(): string {
+    const lines = [
+      '# HELP segmentchat_connections Open WebSocket connections.',
+      '# TYPE segmentchat_connections gauge',
+      `segmentchat_connections ${this.connections}`,
+      '# HELP segmentchat_messages_total Messages stored.',
+      '# TYPE segmentchat_messages_total counter',
+      `segmentchat_messages_total ${this.messagesTotal}`,
+      '# HELP segmentchat_frames_total WebSocket frames received.',
+      '# TYPE segmentchat_frames_total counter',
+      `segmentchat_frames_total ${this.framesIn}`,
+      '# HELP segmentchat_frame_errors_total Frames refused (invalid, unknown, too large, rate limited).',
+      '# TYPE segmentchat_frame_errors_total counter',
+      `segmentchat_frame_errors_total ${this.frameErrors}`,
+      '# HELP segmentchat_store_commit_seconds Time to commit one batch of messages.',
+      '# TYPE segmentchat_store_commit_seconds histogram',
+      ...LATENCY_BUCKETS.map(
+        (b, i) => `segmentchat_store_commit_seconds_bucket{le="${b}"} ${this.latencyCounts[i]}`,
+      ),
+      `segmentchat_store_commit_seconds_bucket{le="+Inf"} ${this.latencyCount}`,
+      `segmentchat_store_commit_seconds_sum ${this.latencySum}`,
+      `segmentchat_store_commit_seconds_count ${this.latencyCount}`,
+      '# HELP process_resident_memory_bytes Resident memory.',
+      '# TYPE process_resident_memory_bytes gauge',
+      `process_resident_memory_bytes ${process.memoryUsage().rss}`,
+    ];
+    return lines.join('\n') + '\n';
+  }
+}

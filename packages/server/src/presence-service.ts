@@ -1,0 +1,95 @@
+import type { Presence, PresenceStatus } from '@segmentchat/protocol';
+import type { Bus } from './bus.ts';
+import type { ChannelService } from './channel-service.ts';
+import type { Store, UserRow } from './store.ts';
+
+interface Online {
+  username: string;
+  /** Status per open connection: a user is online if any connection is, away if all are. */
+  connections: Map<string, 'online' | 'away'>;
+}
+
+/**
+ * Who is online, per user across all of its connections, and typing indicators. Presence is
+ * pushed to everyone who shares a channel with the user, once per connection.
+ */
+export class PresenceService {
+  private readonly online = new Map<string, Online>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly bus: Bus,
+    private readonly channels: ChannelService,
+  ) {}
+
+  async connect(user: UserRow, connectionId: string): Promise<void> {
+    const before = this.status(user.id);
+    const entry = this.online.get(user.id) ?? { username: user.username, connections: new Map() };
+    entry.connections.set(connectionId, 'online');
+    this.online.set(user.id, entry);
+    await this.announce(user.id, entry.username, before, null);
+  }
+
+  async set(user: UserRow, connectionId: string, status: 'online' | 'away'): Promise<void> {
+    const entry = this.online.get(user.id);
+    if (!entry?.connections.has(connectionId)) return;
+    const before = this.status(user.id);
+    entry.connections.set(connectionId, status);
+    await this.announce(user.id, entry.username, before, null);
+  }
+
+  async disconnect(userId: string, connectionId: string): Promise<void> {
+    const entry = this.online.get(userId);
+    const before = this.status(userId);
+    if (!entry?.connections.delete(connectionId)) return;
+    if (entry.connections.size > 0) return this.announce(userId, entry.username, before, null);
+    this.online.delete(userId);
+    const now = Date.now();
+    await this.store.setLastSeen(userId, now);
+    await this.announce(userId, entry.username, before, now);
+  }
+
+  status(userId: string): PresenceStatus {
+    const entry = this.online.get(userId);
+    if (!entry || entry.connections.size === 0) return 'offline';
+    for (const s of entry.connections.values()) if (s === 'online') return 'online';
+    return 'away';
+  }
+
+  /** Online and away users who share a channel with `userId` (for `hello`). */
+  async visibleTo(userId: string): Promise<Presence[]> {
+    const out: Presence[] = [];
+    for (const [id, entry] of this.online) {
+      if (id === userId || (await this.store.shareChannel(userId, id))) {
+        out.push({ userId: id, username: entry.username, status: this.status(id), lastSeen: null });
+      }
+    }
+    return out;
+  }
+
+  async typing(user: UserRow, channelId: string): Promise<void> {
+    const c = await this.channels.joined(user, channelId);
+    this.bus.publish({
+      kind: 'channel',
+      channelId: c.id,
+      exceptUser: user.id,
+      event: { type: 'typing', channelId: c.id, userId: user.id, username: user.username },
+    });
+  }
+
+  private async announce(
+    userId: string,
+    username: string,
+    before: PresenceStatus,
+    lastSeen: number | null,
+  ): Promise<void> {
+    const status = this.status(userId);
+    if (status === before) return;
+    const channelIds = await this.store.memberChannelIds(userId);
+    this.bus.publish({
+      kind: 'channels',
+      channelIds,
+      event: { type: 'presence', userId, username, status, lastSeen },
+    });
+  }
+}

@@ -1,0 +1,76 @@
+import { ChatError, ErrorCode } from '@segmentchat/protocol';
+import type { ParsedParams, RequestResult, RequestType } from '@segmentchat/protocol';
+import type { Connection } from './connection.ts';
+import type { Services } from './services.ts';
+import type { UserRow } from './store.ts';
+
+export interface HandlerContext {
+  user: UserRow;
+  connection: Connection;
+  services: Services;
+}
+
+export type Handler<T extends RequestType> = (
+  ctx: HandlerContext,
+  params: ParsedParams<T>,
+) => Promise<RequestResult<T>>;
+
+/** Every request type has a handler: a forgotten one is a compile error. */
+export type Handlers = { [T in RequestType]: Handler<T> };
+
+/** Requests of features that live in later issues (host relay, streams) until they land. */
+const notYet = async (): Promise<never> => {
+  throw new ChatError(ErrorCode.UNKNOWN_TYPE, 'Not supported by this server yet');
+};
+
+export const requestHandlers: Handlers = {
+  // `hello` is answered by the gateway before any handler runs; a second one is a mistake.
+  hello: async () => {
+    throw ChatError.invalid('Already said hello');
+  },
+  'channel.list': async ({ user, services }) => ({ channels: await services.channels.list(user) }),
+  'channel.create': async ({ user, services }, p) => ({ channel: await services.channels.create(user, p) }),
+  'channel.join': async ({ user, services }, p) => ({ channel: await services.channels.join(user, p) }),
+  'channel.leave': async ({ user, services }, p) => {
+    await services.channels.leave(user, p.channelId);
+    return {};
+  },
+  'channel.invite': async ({ user, services }, p) => services.channels.invite(user, p),
+  'channel.members': async ({ user, services }, p) => ({
+    members: await services.channels.members(user, p.channelId),
+  }),
+  'channel.markRead': async ({ user, services }, p) => {
+    await services.channels.markRead(user, p.channelId, p.seq);
+    return {};
+  },
+  'dm.open': async ({ user, services }, p) => ({ channel: await services.channels.openDm(user, p.userId) }),
+  'message.send': async ({ user, services }, p) => ({ message: await services.messages.send(user, p) }),
+  'message.edit': async ({ user, services }, p) => ({
+    message: await services.messages.edit(user, p.messageId, p.text),
+  }),
+  'message.delete': async ({ user, services }, p) => ({
+    message: await services.messages.delete(user, p.messageId),
+  }),
+  'message.history': async ({ user, services }, p) => services.messages.history(user, p),
+  sync: async ({ user, services }, p) => services.messages.sync(user, p),
+  typing: async ({ user, services }, p) => {
+    await services.presence.typing(user, p.channelId);
+    return {};
+  },
+  'presence.set': async ({ user, connection, services }, p) => {
+    await services.presence.set(user, connection.id, p.status);
+    return {};
+  },
+  signal: async ({ user, connection, services }, p) => {
+    await services.signals.relay(user, connection.id, p);
+    return {};
+  },
+  'host.relay': notYet,
+  'host.status': notYet,
+  'stream.start': notYet,
+  'stream.stop': notYet,
+  'stream.join': notYet,
+  'stream.leave': notYet,
+  'stream.list': async () => ({ streams: [] }),
+  ping: async () => ({ serverTime: Date.now() }),
+};

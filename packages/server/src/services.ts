@@ -1,0 +1,24 @@
+import type { AccountService } from './account-service.ts';
+import type { Bus } from './bus.ts';
+import type { ChannelService } from './channel-service.ts';
+import type { ServerConfig } from './config.ts';
+import type { MessageService } from './message-service.ts';
+import type { Metrics } from './metrics.ts';
+import type { PresenceService } from './presence-service.ts';
+import type { SignalRelay } from './signal-relay.ts';
+import type { Store } from './store.ts';
+
+/** The domain services, built once in `create-server.ts` and handed to the edges. */
+export interface Services {
+  config: ServerConfig;
+  store: Store;
+  bus: Bus;
+  metrics: Metrics;
+  accounts: AccountService;
+  channels: ChannelService;
+  messages: MessageService;
+  presence: PresenceService;
+  signals: SignalRelay;
+  /** The per-user secret for messages a channel host relays (HMAC of the user id). */
+  relayKey(userId: string): string;
+}

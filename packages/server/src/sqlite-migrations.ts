@@ -1,0 +1,94 @@
+import type { Database } from 'better-sqlite3';
+
+/**
+ * Versioned schema changes, applied in order and recorded in `PRAGMA user_version`. Never edit
+ * a shipped migration; add the next one.
+ */
+const migrations: string[] = [
+  `
+  CREATE TABLE users (
+    id TEXT PRIMARY KEY,
+    username TEXT NOT NULL,
+    username_key TEXT NOT NULL UNIQUE,
+    skeleton TEXT NOT NULL UNIQUE,
+    password_hash TEXT,
+    role TEXT NOT NULL,
+    must_change_password INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER,
+    disabled INTEGER NOT NULL DEFAULT 0,
+    last_seen INTEGER
+  );
+  CREATE INDEX users_expires ON users(expires_at) WHERE expires_at IS NOT NULL;
+
+  CREATE TABLE sessions (
+    token_hash TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+  );
+  CREATE INDEX sessions_user ON sessions(user_id);
+  CREATE INDEX sessions_expires ON sessions(expires_at);
+
+  CREATE TABLE channels (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    name TEXT NOT NULL,
+    description TEXT NOT NULL,
+    visibility TEXT NOT NULL,
+    owner_id TEXT REFERENCES users(id) ON DELETE SET NULL,
+    created_at INTEGER NOT NULL,
+    last_seq INTEGER NOT NULL DEFAULT 0,
+    rev INTEGER NOT NULL DEFAULT 0,
+    member_count INTEGER NOT NULL DEFAULT 0,
+    invite_code TEXT UNIQUE,
+    dm_a TEXT,
+    dm_b TEXT
+  );
+  -- Only public names are unique: a private channel's name must not reveal that it exists.
+  CREATE UNIQUE INDEX channels_public_name ON channels(name) WHERE kind = 'channel' AND visibility = 'public';
+  CREATE UNIQUE INDEX channels_dm ON channels(dm_a, dm_b) WHERE kind = 'dm';
+
+  CREATE TABLE members (
+    channel_id TEXT NOT NULL REFERENCES channels(id) ON DELETE CASCADE,
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    joined_at INTEGER NOT NULL,
+    read_seq INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (channel_id, user_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX members_user ON members(user_id, channel_id);
+
+  CREATE TABLE messages (
+    id TEXT PRIMARY KEY,
+    channel_id TEXT NOT NULL REFERENCES channels(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    rev INTEGER NOT NULL,
+    author_id TEXT REFERENCES users(id) ON DELETE SET NULL,
+    author_name TEXT NOT NULL,
+    client_msg_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    text TEXT NOT NULL,
+    attachments TEXT NOT NULL DEFAULT '[]',
+    created_at INTEGER NOT NULL,
+    edited_at INTEGER,
+    deleted INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE UNIQUE INDEX messages_seq ON messages(channel_id, seq);
+  CREATE UNIQUE INDEX messages_rev ON messages(channel_id, rev);
+  -- Exactly-once: a resend of the same clientMsgId by the same author finds the first copy.
+  CREATE UNIQUE INDEX messages_dedup ON messages(author_id, client_msg_id) WHERE author_id IS NOT NULL;
+  `,
+];
+
+export function migrate(db: Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > migrations.length) {
+    throw new Error(`Database schema ${current} is newer than this server (${migrations.length})`);
+  }
+  for (let v = current; v < migrations.length; v++) {
+    db.transaction(() => {
+      db.exec(migrations[v]!);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+}

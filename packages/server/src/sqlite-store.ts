@@ -1,0 +1,402 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import type { Database, Statement } from 'better-sqlite3';
+import type { Attachment, Channel, Member, Message, Role } from '@segmentchat/protocol';
+import { migrate } from './sqlite-migrations.ts';
+import type {
+  AppendResult,
+  ChannelRow,
+  NewChannel,
+  NewMessage,
+  SessionRow,
+  Store,
+  UserRow,
+} from './store.ts';
+
+type Row = Record<string, unknown>;
+
+function toUser(r: Row): UserRow {
+  return {
+    id: r.id as string,
+    username: r.username as string,
+    usernameKey: r.username_key as string,
+    skeleton: r.skeleton as string,
+    passwordHash: r.password_hash as string | null,
+    role: r.role as Role,
+    mustChangePassword: r.must_change_password === 1,
+    createdAt: r.created_at as number,
+    expiresAt: r.expires_at as number | null,
+    disabled: r.disabled === 1,
+    lastSeen: r.last_seen as number | null,
+  };
+}
+
+function toMessage(r: Row): Message {
+  return {
+    id: r.id as string,
+    channelId: r.channel_id as string,
+    seq: r.seq as number,
+    rev: r.rev as number,
+    authorId: r.author_id as string | null,
+    authorName: r.author_name as string,
+    clientMsgId: r.client_msg_id as string,
+    kind: r.kind as Message['kind'],
+    text: r.text as string,
+    attachments: JSON.parse(r.attachments as string) as Attachment[],
+    createdAt: r.created_at as number,
+    editedAt: r.edited_at as number | null,
+    deleted: r.deleted === 1,
+  };
+}
+
+function toChannelRow(r: Row): ChannelRow {
+  return {
+    id: r.id as string,
+    kind: r.kind as ChannelRow['kind'],
+    name: r.name as string,
+    description: r.description as string,
+    visibility: r.visibility as ChannelRow['visibility'],
+    ownerId: r.owner_id as string | null,
+    createdAt: r.created_at as number,
+    dmUsers: r.dm_a ? [r.dm_a as string, r.dm_b as string] : null,
+    lastSeq: r.last_seq as number,
+    rev: r.rev as number,
+    memberCount: r.member_count as number,
+    inviteCode: r.invite_code as string | null,
+  };
+}
+
+function toChannelView(r: Row): Channel {
+  return {
+    id: r.id as string,
+    kind: r.kind as Channel['kind'],
+    name: (r.peer_name as string | null) ?? (r.name as string),
+    description: r.description as string,
+    visibility: r.visibility as Channel['visibility'],
+    ownerId: r.owner_id as string | null,
+    createdAt: r.created_at as number,
+    memberCount: r.member_count as number,
+    joined: r.joined === 1,
+    lastSeq: r.last_seq as number,
+    rev: r.rev as number,
+    readSeq: r.read_seq as number,
+    peerId: r.peer_id as string | null,
+  };
+}
+
+/** The channel as one viewer (`@viewer`) sees it: membership, read position, DM peer. */
+const CHANNEL_VIEW = `
+  SELECT c.*, m.user_id IS NOT NULL AS joined, COALESCE(m.read_seq, 0) AS read_seq,
+    CASE WHEN c.kind = 'dm' THEN (CASE WHEN c.dm_a = @viewer THEN c.dm_b ELSE c.dm_a END) END AS peer_id,
+    CASE WHEN c.kind = 'dm' THEN (SELECT username FROM users u
+      WHERE u.id = (CASE WHEN c.dm_a = @viewer THEN c.dm_b ELSE c.dm_a END)) END AS peer_name
+  FROM channels c LEFT JOIN members m ON m.channel_id = c.id AND m.user_id = @viewer`;
+
+export class SqliteStore implements Store {
+  private readonly db: Database;
+  private readonly stmts = new Map<string, Statement>();
+
+  constructor(path: string, options: { synchronous?: 'FULL' | 'NORMAL' } = {}) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    this.db = new BetterSqlite3(path);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+    this.db.pragma('foreign_keys = ON');
+    this.db.pragma('busy_timeout = 5000');
+    migrate(this.db);
+  }
+
+  /** Prepared once, reused: statements are the hot path of every request. */
+  private q(sql: string): Statement {
+    let s = this.stmts.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.stmts.set(sql, s);
+    }
+    return s;
+  }
+
+  async createUser(u: UserRow): Promise<boolean> {
+    const r = this.q(
+      `INSERT INTO users (id, username, username_key, skeleton, password_hash, role, must_change_password, created_at, expires_at, disabled, last_seen)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+    ).run(
+      u.id,
+      u.username,
+      u.usernameKey,
+      u.skeleton,
+      u.passwordHash,
+      u.role,
+      u.mustChangePassword ? 1 : 0,
+      u.createdAt,
+      u.expiresAt,
+      u.disabled ? 1 : 0,
+      u.lastSeen,
+    );
+    return r.changes === 1;
+  }
+  async findUserById(id: string): Promise<UserRow | undefined> {
+    const r = this.q('SELECT * FROM users WHERE id = ?').get(id) as Row | undefined;
+    return r && toUser(r);
+  }
+  async findUserByKey(key: string): Promise<UserRow | undefined> {
+    const r = this.q('SELECT * FROM users WHERE username_key = ?').get(key) as Row | undefined;
+    return r && toUser(r);
+  }
+  async upgradeVisitor(
+    id: string,
+    to: Pick<UserRow, 'username' | 'usernameKey' | 'skeleton' | 'passwordHash'>,
+  ): Promise<boolean> {
+    const r = this.q(
+      `UPDATE OR IGNORE users SET username = ?, username_key = ?, skeleton = ?, password_hash = ?, role = 'user', expires_at = NULL
+       WHERE id = ? AND role = 'visitor'`,
+    ).run(to.username, to.usernameKey, to.skeleton, to.passwordHash, id);
+    if (r.changes === 1)
+      this.q('UPDATE messages SET author_name = ? WHERE author_id = ?').run(to.username, id);
+    return r.changes === 1;
+  }
+  async setPassword(userId: string, hash: string, mustChange: boolean): Promise<void> {
+    this.q('UPDATE users SET password_hash = ?, must_change_password = ? WHERE id = ?').run(
+      hash,
+      mustChange ? 1 : 0,
+      userId,
+    );
+  }
+  async setLastSeen(userId: string, at: number): Promise<void> {
+    this.q('UPDATE users SET last_seen = ? WHERE id = ?').run(at, userId);
+  }
+  async createSession(s: SessionRow): Promise<void> {
+    this.q('INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)').run(
+      s.tokenHash,
+      s.userId,
+      s.createdAt,
+      s.expiresAt,
+    );
+  }
+  async findSession(tokenHash: string): Promise<SessionRow | undefined> {
+    const r = this.q('SELECT * FROM sessions WHERE token_hash = ?').get(tokenHash) as Row | undefined;
+    return (
+      r && {
+        tokenHash,
+        userId: r.user_id as string,
+        createdAt: r.created_at as number,
+        expiresAt: r.expires_at as number,
+      }
+    );
+  }
+  async revokeSession(tokenHash: string): Promise<void> {
+    this.q('DELETE FROM sessions WHERE token_hash = ?').run(tokenHash);
+  }
+  async revokeUserSessions(userId: string, keep?: string): Promise<void> {
+    this.q('DELETE FROM sessions WHERE user_id = ? AND token_hash != ?').run(userId, keep ?? '');
+  }
+  async sweepExpired(now: number): Promise<{ sessions: number; visitors: number }> {
+    return this.db.transaction(() => {
+      const sessions = this.q('DELETE FROM sessions WHERE expires_at <= ?').run(now).changes;
+      const gone = this.q(`SELECT id FROM users WHERE role = 'visitor' AND expires_at <= ?`).all(
+        now,
+      ) as Row[];
+      for (const g of gone) {
+        for (const m of this.q('SELECT channel_id FROM members WHERE user_id = ?').all(g.id) as Row[]) {
+          this.q('UPDATE channels SET member_count = member_count - 1 WHERE id = ?').run(m.channel_id);
+        }
+        this.q('DELETE FROM users WHERE id = ?').run(g.id);
+      }
+      return { sessions, visitors: gone.length };
+    })();
+  }
+
+  async createChannel(c: NewChannel): Promise<void> {
+    const [a, b] = c.dmUsers ? [...c.dmUsers].sort() : [null, null];
+    this.q(
+      `INSERT INTO channels (id, kind, name, description, visibility, owner_id, created_at, dm_a, dm_b) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(c.id, c.kind, c.name, c.description, c.visibility, c.ownerId, c.createdAt, a, b);
+  }
+  async findChannel(id: string): Promise<ChannelRow | undefined> {
+    const r = this.q('SELECT * FROM channels WHERE id = ?').get(id) as Row | undefined;
+    return r && toChannelRow(r);
+  }
+  async findPublicChannelByName(name: string): Promise<ChannelRow | undefined> {
+    const r = this.q(
+      `SELECT * FROM channels WHERE name = ? AND kind = 'channel' AND visibility = 'public'`,
+    ).get(name) as Row | undefined;
+    return r && toChannelRow(r);
+  }
+  async findChannelByInvite(code: string): Promise<ChannelRow | undefined> {
+    const r = this.q('SELECT * FROM channels WHERE invite_code = ?').get(code) as Row | undefined;
+    return r && toChannelRow(r);
+  }
+  async findDm(userA: string, userB: string): Promise<ChannelRow | undefined> {
+    const [a, b] = [userA, userB].sort();
+    const r = this.q(`SELECT * FROM channels WHERE kind = 'dm' AND dm_a = ? AND dm_b = ?`).get(a, b) as
+      Row | undefined;
+    return r && toChannelRow(r);
+  }
+  async setInviteCode(channelId: string, code: string): Promise<void> {
+    this.q('UPDATE channels SET invite_code = ? WHERE id = ?').run(code, channelId);
+  }
+  async channelView(channelId: string, userId: string): Promise<Channel | undefined> {
+    const r = this.q(`${CHANNEL_VIEW} WHERE c.id = @id`).get({ viewer: userId, id: channelId }) as
+      Row | undefined;
+    return r && toChannelView(r);
+  }
+  async listChannels(userId: string, includePrivate: boolean): Promise<Channel[]> {
+    const rows = this.q(
+      `${CHANNEL_VIEW} WHERE (c.kind = 'channel' AND c.visibility = 'public') OR (@priv = 1 AND m.user_id IS NOT NULL)
+       ORDER BY c.kind, c.created_at`,
+    ).all({ viewer: userId, priv: includePrivate ? 1 : 0 }) as Row[];
+    return rows.map(toChannelView);
+  }
+  async addMember(channelId: string, userId: string, at: number): Promise<boolean> {
+    return this.db.transaction(() => {
+      const r = this.q('INSERT OR IGNORE INTO members (channel_id, user_id, joined_at) VALUES (?, ?, ?)').run(
+        channelId,
+        userId,
+        at,
+      );
+      if (r.changes === 1)
+        this.q('UPDATE channels SET member_count = member_count + 1 WHERE id = ?').run(channelId);
+      return r.changes === 1;
+    })();
+  }
+  async removeMember(channelId: string, userId: string): Promise<boolean> {
+    return this.db.transaction(() => {
+      const r = this.q('DELETE FROM members WHERE channel_id = ? AND user_id = ?').run(channelId, userId);
+      if (r.changes === 1)
+        this.q('UPDATE channels SET member_count = member_count - 1 WHERE id = ?').run(channelId);
+      return r.changes === 1;
+    })();
+  }
+  async isMember(channelId: string, userId: string): Promise<boolean> {
+    return (
+      this.q('SELECT 1 FROM members WHERE channel_id = ? AND user_id = ?').get(channelId, userId) !==
+      undefined
+    );
+  }
+  async listMembers(channelId: string): Promise<Member[]> {
+    const rows = this.q(
+      `SELECT u.id, u.username, u.role, c.owner_id = u.id AS is_owner FROM members m
+       JOIN users u ON u.id = m.user_id JOIN channels c ON c.id = m.channel_id
+       WHERE m.channel_id = ? ORDER BY u.username_key`,
+    ).all(channelId) as Row[];
+    return rows.map((r) => ({
+      userId: r.id as string,
+      username: r.username as string,
+      role: r.role as Role,
+      isOwner: r.is_owner === 1,
+    }));
+  }
+  async memberChannelIds(userId: string): Promise<string[]> {
+    return (this.q('SELECT channel_id FROM members WHERE user_id = ?').all(userId) as Row[]).map(
+      (r) => r.channel_id as string,
+    );
+  }
+  async shareChannel(userA: string, userB: string): Promise<boolean> {
+    const r = this.q(
+      'SELECT 1 FROM members a JOIN members b ON a.channel_id = b.channel_id WHERE a.user_id = ? AND b.user_id = ? LIMIT 1',
+    ).get(userA, userB);
+    return r !== undefined;
+  }
+  async markRead(channelId: string, userId: string, seq: number): Promise<void> {
+    this.q(
+      'UPDATE members SET read_seq = MAX(read_seq, MIN(?, (SELECT last_seq FROM channels WHERE id = ?))) WHERE channel_id = ? AND user_id = ?',
+    ).run(seq, channelId, channelId, userId);
+  }
+
+  async appendMessages(batch: NewMessage[]): Promise<AppendResult[]> {
+    const one = this.db.transaction((m: NewMessage): AppendResult => {
+      const existing = this.q('SELECT * FROM messages WHERE author_id = ? AND client_msg_id = ?').get(
+        m.authorId,
+        m.clientMsgId,
+      ) as Row | undefined;
+      if (existing) return { status: 'duplicate', message: toMessage(existing) };
+      const c = this.q(
+        'UPDATE channels SET last_seq = last_seq + 1, rev = rev + 1 WHERE id = ? RETURNING last_seq, rev',
+      ).get(m.channelId) as Row | undefined;
+      if (!c) return { status: 'refused', reason: 'Channel is gone' };
+      const row = this.q(
+        `INSERT INTO messages (id, channel_id, seq, rev, author_id, author_name, client_msg_id, kind, text, attachments, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+      ).get(
+        m.id,
+        m.channelId,
+        c.last_seq,
+        c.rev,
+        m.authorId,
+        m.authorName,
+        m.clientMsgId,
+        m.kind,
+        m.text,
+        JSON.stringify(m.attachments),
+        m.createdAt,
+      ) as Row;
+      return { status: 'created', message: toMessage(row) };
+    });
+    // One outer transaction: one commit (one fsync) for the whole batch; each message runs in
+    // its own savepoint so one failure does not undo the others.
+    return this.db.transaction(() =>
+      batch.map((m): AppendResult => {
+        try {
+          return one(m);
+        } catch (e) {
+          return { status: 'refused', reason: e instanceof Error ? e.message : String(e) };
+        }
+      }),
+    )();
+  }
+  async findMessage(id: string): Promise<Message | undefined> {
+    const r = this.q('SELECT * FROM messages WHERE id = ?').get(id) as Row | undefined;
+    return r && toMessage(r);
+  }
+  async findByClientMsgId(authorId: string, clientMsgId: string): Promise<Message | undefined> {
+    const r = this.q('SELECT * FROM messages WHERE author_id = ? AND client_msg_id = ?').get(
+      authorId,
+      clientMsgId,
+    ) as Row | undefined;
+    return r && toMessage(r);
+  }
+  async updateMessage(
+    id: string,
+    change: { text: string; deleted: boolean; editedAt: number },
+  ): Promise<Message> {
+    return this.db.transaction(() => {
+      const m = this.q('SELECT channel_id FROM messages WHERE id = ?').get(id) as Row | undefined;
+      if (!m) throw new Error('message not found');
+      const c = this.q('UPDATE channels SET rev = rev + 1 WHERE id = ? RETURNING rev').get(
+        m.channel_id,
+      ) as Row;
+      const attachments = change.deleted ? '[]' : null;
+      const row = this.q(
+        `UPDATE messages SET text = ?, deleted = ?, edited_at = ?, rev = ?, attachments = COALESCE(?, attachments) WHERE id = ? RETURNING *`,
+      ).get(change.text, change.deleted ? 1 : 0, change.editedAt, c.rev, attachments, id) as Row;
+      return toMessage(row);
+    })();
+  }
+  async history(
+    channelId: string,
+    beforeSeq: number | undefined,
+    limit: number,
+  ): Promise<{ messages: Message[]; hasMore: boolean }> {
+    const rows = this.q(
+      'SELECT * FROM messages WHERE channel_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?',
+    ).all(channelId, beforeSeq ?? Number.MAX_SAFE_INTEGER, limit + 1) as Row[];
+    const hasMore = rows.length > limit;
+    return { messages: rows.slice(0, limit).reverse().map(toMessage), hasMore };
+  }
+  async changesSince(channelId: string, afterRev: number, limit: number): Promise<Message[]> {
+    const rows = this.q('SELECT * FROM messages WHERE channel_id = ? AND rev > ? ORDER BY rev LIMIT ?').all(
+      channelId,
+      afterRev,
+      limit,
+    ) as Row[];
+    return rows.map(toMessage);
+  }
+
+  async integrityCheck(): Promise<string> {
+    return this.db.pragma('integrity_check', { simple: true }) as string;
+  }
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}

@@ -1,0 +1,285 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import type { RawData, WebSocket } from 'ws';
+import {
+  ChatError,
+  CloseCode,
+  ErrorCode,
+  HttpRoute,
+  Limits,
+  PROTOCOL_VERSION,
+  SESSION_COOKIE,
+  parseClientFrame,
+} from '@segmentchat/protocol';
+import type { ErrorBody, RequestFrame, RequestType, ServerEvent } from '@segmentchat/protocol';
+import type { BusMessage } from './bus.ts';
+import { Connection } from './connection.ts';
+import { clientIp, cookieValue, originAllowed } from './request-origin.ts';
+import type { Handler, Handlers } from './request-handlers.ts';
+import type { Services } from './services.ts';
+
+/** ws-level pings find dead TCP connections (laptop lid closed) that never send a FIN. */
+const HEARTBEAT_MS = 30_000;
+
+function errorBody(e: unknown): ErrorBody {
+  if (e instanceof ChatError) return e.toBody();
+  return { code: ErrorCode.INTERNAL, message: 'Internal error' };
+}
+
+/**
+ * The WebSocket edge: checks the upgrade, validates every frame with the protocol schemas, runs
+ * the handler, and fans bus events out to the right sockets. Events are serialized once and the
+ * same bytes written to every recipient.
+ */
+export class WsGateway {
+  private readonly wss: WebSocketServer;
+  private readonly all = new Set<Connection>();
+  private readonly byUser = new Map<string, Set<Connection>>();
+  private readonly byChannel = new Map<string, Set<Connection>>();
+  private readonly unsubscribe: () => void;
+  private readonly heartbeat: NodeJS.Timeout;
+  private readonly alive = new WeakSet<WebSocket>();
+
+  constructor(
+    private readonly services: Services,
+    private readonly handlers: Handlers,
+  ) {
+    // Refusing big frames in `ws` itself (close 1009) means they are never buffered whole.
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: Limits.FRAME_BYTES_MAX });
+    this.unsubscribe = services.bus.subscribe((m) => this.onBus(m));
+    this.heartbeat = setInterval(() => this.beat(), HEARTBEAT_MS).unref();
+  }
+
+  attach(server: Server): void {
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) =>
+      this.upgrade(req, socket, head),
+    );
+  }
+
+  get connectionCount(): number {
+    return this.all.size;
+  }
+
+  /** Tells every client the server is going, closes the sockets with 1001 (or 4012 on restart). */
+  async close(restart = false): Promise<void> {
+    this.unsubscribe();
+    clearInterval(this.heartbeat);
+    const bytes = Buffer.from(
+      JSON.stringify({ type: 'server.shutdown', restart, at: Date.now() } satisfies ServerEvent),
+    );
+    for (const c of this.all) {
+      c.sendBytes(bytes);
+      c.close(restart ? CloseCode.RESTARTING : 1001, restart ? 'Server restarting' : 'Server shutting down');
+    }
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+  }
+
+  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (url.pathname !== HttpRoute.WS) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    const cookieToken = cookieValue(req.headers.cookie, SESSION_COOKIE);
+    // A browser sends the cookie to us whatever page opened the socket; only our own pages
+    // (or configured origins) may use it, or any site could chat in the user's name.
+    if (cookieToken !== undefined && !originAllowed(req, this.services.config.allowedOrigins)) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) =>
+      this.open(ws, cookieToken, clientIp(req, this.services.config.trustProxy)),
+    );
+  }
+
+  private open(ws: WebSocket, cookieToken: string | undefined, ip: string): void {
+    const { config, metrics } = this.services;
+    const conn = new Connection(
+      ws,
+      cookieToken,
+      ip,
+      config.limits.wsRequests,
+      config.limits.socketBufferBytes,
+    );
+    this.all.add(conn);
+    this.alive.add(ws);
+    metrics.connections = this.all.size;
+    const helloTimer = setTimeout(() => {
+      if (!conn.principal) conn.close(CloseCode.POLICY, 'No hello in time');
+    }, config.helloTimeoutMs);
+    ws.on('pong', () => this.alive.add(ws));
+    ws.on('message', (data, isBinary) => void this.onFrame(conn, data, isBinary));
+    ws.on('error', () => conn.close(1011, 'Socket error'));
+    ws.on('close', () => {
+      clearTimeout(helloTimer);
+      this.all.delete(conn);
+      metrics.connections = this.all.size;
+      const userId = conn.userId;
+      if (!userId) return;
+      this.index(this.byUser, userId, conn, false);
+      for (const ch of conn.channels) this.index(this.byChannel, ch, conn, false);
+      this.services.presence.disconnect(userId, conn.id).catch(() => {});
+    });
+  }
+
+  private async onFrame(conn: Connection, data: RawData, isBinary: boolean): Promise<void> {
+    this.services.metrics.framesIn++;
+    const wait = conn.takeToken();
+    if (wait > 0) return this.refuse(conn, null, ChatError.rateLimited(wait).toBody());
+    if (isBinary)
+      return this.refuse(conn, null, { code: ErrorCode.INVALID, message: 'Frames must be JSON text' });
+    const parsed = parseClientFrame(
+      Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.concat(data as Buffer[]).toString('utf8'),
+    );
+    if (!parsed.ok) return this.refuse(conn, parsed.id, parsed.error);
+    const frame = parsed.frame;
+    if (frame.type === 'hello' && !conn.principal && !conn.hello) {
+      conn.hello = this.hello(conn, frame);
+      return;
+    }
+    if (conn.hello && !(await conn.hello)) return;
+    if (!conn.principal) {
+      conn.fail(frame.id, { code: ErrorCode.UNAUTHENTICATED, message: 'Say hello first' });
+      conn.close(CloseCode.POLICY, 'Frames before hello');
+      return;
+    }
+    conn.strikes = 0;
+    await this.dispatch(conn, frame);
+  }
+
+  private refuse(conn: Connection, id: number | null, error: ErrorBody): void {
+    this.services.metrics.frameErrors++;
+    conn.fail(id, error);
+    if (++conn.strikes > this.services.config.limits.wsFloodStrikes)
+      conn.close(CloseCode.POLICY, 'Too many bad or excess frames');
+  }
+
+  private async dispatch(conn: Connection, frame: RequestFrame): Promise<void> {
+    const principal = conn.principal!;
+    try {
+      if (principal.user.mustChangePassword && frame.type !== 'ping') {
+        throw new ChatError(ErrorCode.PASSWORD_CHANGE_REQUIRED, 'Change your password first');
+      }
+      const handler = this.handlers[frame.type] as Handler<RequestType>;
+      const result = await handler(
+        { user: principal.user, connection: conn, services: this.services },
+        frame.params,
+      );
+      conn.reply(frame.id, result);
+    } catch (e) {
+      if (!(e instanceof ChatError)) console.error(`request ${frame.type} failed`, e);
+      conn.fail(frame.id, errorBody(e));
+    }
+  }
+
+  private async hello(conn: Connection, frame: RequestFrame<'hello'>): Promise<boolean> {
+    const { accounts, channels, presence, store, config } = this.services;
+    if (frame.params.protocol !== PROTOCOL_VERSION) {
+      conn.fail(frame.id, {
+        code: ErrorCode.PROTOCOL_MISMATCH,
+        message: `This server speaks protocol ${PROTOCOL_VERSION}`,
+      });
+      conn.close(CloseCode.PROTOCOL_VERSION, 'Protocol version mismatch');
+      return false;
+    }
+    try {
+      const principal = await accounts.authenticate(frame.params.token ?? conn.cookieToken);
+      if (conn.ws.readyState !== conn.ws.OPEN) return false;
+      const { user } = principal;
+      conn.principal = principal;
+      this.index(this.byUser, user.id, conn, true);
+      const locked = user.mustChangePassword;
+      for (const ch of locked ? [] : await store.memberChannelIds(user.id)) this.subscribe(conn, ch, true);
+      await presence.connect(user, conn.id);
+      conn.reply(frame.id, {
+        user: {
+          id: user.id,
+          username: user.username,
+          role: user.role,
+          mustChangePassword: user.mustChangePassword,
+        },
+        connectionId: conn.id,
+        serverTime: Date.now(),
+        channels: locked ? [] : await channels.list(user),
+        presence: locked ? [] : await presence.visibleTo(user.id),
+        iceServers: config.iceServers,
+        relayKey: this.services.relayKey(user.id),
+        streams: [],
+      });
+      return true;
+    } catch (e) {
+      conn.fail(frame.id, errorBody(e));
+      conn.close(CloseCode.UNAUTHENTICATED, 'Not signed in');
+      return false;
+    }
+  }
+
+  private onBus(m: BusMessage): void {
+    switch (m.kind) {
+      case 'channel': {
+        const conns = this.byChannel.get(m.channelId);
+        if (!conns) return;
+        const bytes = Buffer.from(JSON.stringify(m.event));
+        for (const c of conns) if (c.userId !== m.exceptUser) c.sendBytes(bytes);
+        return;
+      }
+      case 'channels': {
+        const seen = new Set<Connection>();
+        for (const id of m.channelIds) for (const c of this.byChannel.get(id) ?? []) seen.add(c);
+        if (seen.size === 0) return;
+        const bytes = Buffer.from(JSON.stringify(m.event));
+        for (const c of seen) c.sendBytes(bytes);
+        return;
+      }
+      case 'user': {
+        const conns = this.byUser.get(m.userId);
+        if (!conns) return;
+        const bytes = Buffer.from(JSON.stringify(m.event));
+        for (const c of conns)
+          if (m.connectionId === undefined || c.id === m.connectionId) c.sendBytes(bytes);
+        return;
+      }
+      case 'membership':
+        for (const c of this.byUser.get(m.userId) ?? []) this.subscribe(c, m.channelId, m.joined);
+        return;
+      case 'disconnect':
+        for (const c of [...(this.byUser.get(m.userId) ?? [])]) {
+          const token = c.principal?.tokenHash;
+          if (m.onlyToken !== undefined && token !== m.onlyToken) continue;
+          if (m.exceptToken !== undefined && token === m.exceptToken) continue;
+          c.event({ type: 'session.ended', reason: m.reason });
+          c.close(CloseCode.UNAUTHENTICATED, m.reason);
+        }
+        return;
+    }
+  }
+
+  private subscribe(conn: Connection, channelId: string, on: boolean): void {
+    if (on) conn.channels.add(channelId);
+    else conn.channels.delete(channelId);
+    this.index(this.byChannel, channelId, conn, on);
+  }
+
+  private index(map: Map<string, Set<Connection>>, key: string, conn: Connection, on: boolean): void {
+    let set = map.get(key);
+    if (on) {
+      if (!set) map.set(key, (set = new Set()));
+      set.add(conn);
+    } else if (set) {
+      set.delete(conn);
+      if (set.size === 0) map.delete(key);
+    }
+  }
+
+  private beat(): void {
+    for (const c of this.all) {
+      if (!this.alive.has(c.ws)) {
+        c.ws.terminate();
+        continue;
+      }
+      this.alive.delete(c.ws);
+      c.ws.ping();
+    }
+  }
+}
