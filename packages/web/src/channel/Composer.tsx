@@ -1,0 +1,111 @@
+import { useLayoutEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { Limits, type Channel } from '@segmentchat/protocol';
+import { Icon } from '../components/Icon.tsx';
+import { useClient } from '../chat/use-chat.ts';
+import { errorText } from '../chat/error-text.ts';
+
+/** Typing notices go out at most this often; the server shows them for a few seconds. */
+const TYPING_INTERVAL_MS = 3000;
+/** Show the remaining-characters counter once this close to the limit. */
+const COUNTER_FROM = Limits.MESSAGE_TEXT_MAX - 500;
+
+const drafts = new Map<string, string>();
+
+export function Composer({
+  channel,
+  onSent,
+  onEditLast,
+  onToast,
+}: {
+  channel: Channel;
+  onSent: () => void;
+  onEditLast: () => boolean;
+  onToast: (text: string) => void;
+}) {
+  const client = useClient();
+  const [text, setText] = useState(() => drafts.get(channel.id) ?? '');
+  const ref = useRef<HTMLTextAreaElement>(null);
+  const lastTyping = useRef(0);
+  const label = channel.kind === 'dm' ? `Message ${channel.name}` : `Message #${channel.name}`;
+
+  // Grow with the text up to a cap (CSS max-height), like every modern chat composer.
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    el.style.height = 'auto';
+    el.style.height = `${el.scrollHeight}px`;
+  }, [text]);
+
+  function update(value: string) {
+    setText(value);
+    drafts.set(channel.id, value);
+    const now = Date.now();
+    if (value && now - lastTyping.current > TYPING_INTERVAL_MS) {
+      lastTyping.current = now;
+      client.notifyTyping(channel.id);
+    }
+  }
+
+  function send() {
+    const body = text.trim();
+    if (!body) return;
+    if (body.length > Limits.MESSAGE_TEXT_MAX) {
+      onToast(`Messages can be at most ${Limits.MESSAGE_TEXT_MAX.toLocaleString()} characters.`);
+      return;
+    }
+    update('');
+    lastTyping.current = 0;
+    // The SDK shows the message as pending at once and keeps it in its outbox until acked.
+    client.sendMessage(channel.id, body).catch((err: unknown) => onToast(errorText(err)));
+    onSent();
+  }
+
+  function onKeyDown(e: KeyboardEvent<HTMLTextAreaElement>) {
+    if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
+      e.preventDefault();
+      send();
+    } else if (e.key === 'ArrowUp' && text === '' && onEditLast()) {
+      e.preventDefault();
+    }
+  }
+
+  const remaining = Limits.MESSAGE_TEXT_MAX - text.length;
+  return (
+    <form
+      className="composer"
+      onSubmit={(e) => {
+        e.preventDefault();
+        send();
+      }}
+    >
+      <div className="composer-box">
+        <textarea
+          ref={ref}
+          className="composer-input"
+          aria-label={label}
+          placeholder={label}
+          rows={1}
+          value={text}
+          maxLength={Limits.MESSAGE_TEXT_MAX}
+          onChange={(e) => update(e.target.value)}
+          onKeyDown={onKeyDown}
+          data-channel={channel.id}
+        />
+        <div className="composer-tools">
+          {text.length > COUNTER_FROM ? (
+            <span className={remaining < 0 ? 'composer-count composer-count-over' : 'composer-count'}>
+              {remaining}
+            </span>
+          ) : null}
+          <button type="submit" className="send-btn" aria-label="Send message" disabled={text.trim() === ''}>
+            <Icon name="send" size={18} />
+          </button>
+        </div>
+      </div>
+      <p className="composer-hint" aria-hidden="true">
+        <kbd>Enter</kbd> to send · <kbd>Shift</kbd>+<kbd>Enter</kbd> for a new line · <b>*bold*</b>{' '}
+        <i>_italic_</i> <code>`code`</code>
+      </p>
+    </form>
+  );
+}

@@ -1,0 +1,47 @@
+import { useEffect, useState } from 'react';
+import type { Channel, Member } from '@segmentchat/protocol';
+import { Dialog } from '../components/Dialog.tsx';
+import { Avatar } from '../components/Avatar.tsx';
+import { useClient } from '../chat/use-chat.ts';
+import { errorText } from '../chat/error-text.ts';
+
+export function MembersDialog({ channel, onClose }: { channel: Channel; onClose: () => void }) {
+  const client = useClient();
+  const [members, setMembers] = useState<Member[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    client.request('channel.members', { channelId: channel.id }).then(
+      (r) => live && setMembers(r.members),
+      (err: unknown) => live && setError(errorText(err)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [client, channel.id, channel.memberCount]);
+
+  const sorted = members ? [...members].sort((a, b) => a.username.localeCompare(b.username)) : [];
+
+  return (
+    <Dialog title={`Members of ${channel.name}`} onClose={onClose} size="sm">
+      {error ? (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      {members === null && !error ? <p className="empty-note">Loading members…</p> : null}
+      <ul className="member-list" aria-label="Members">
+        {sorted.map((m) => (
+          <li key={m.userId} className="member-item">
+            <Avatar name={m.username} size={28} status={client.presence(m.userId)?.status ?? 'offline'} />
+            <span className="member-name">{m.username}</span>
+            {m.isOwner ? <span className="tag">Owner</span> : null}
+            {m.role === 'visitor' ? <span className="tag tag-muted">Visitor</span> : null}
+            {m.role === 'admin' ? <span className="tag">Admin</span> : null}
+          </li>
+        ))}
+      </ul>
+    </Dialog>
+  );
+}

@@ -1,0 +1,112 @@
+import { ChatClient, api } from '@segmentchat/client';
+import { ChatError, ErrorCode, type User } from '@segmentchat/protocol';
+
+/**
+ * Who is signed in, and the one ChatClient of that session. Components never create clients or
+ * call the network themselves: they call these methods and read the state through useSession().
+ */
+export type SessionState =
+  | { status: 'loading' }
+  | { status: 'signedOut'; notice?: string }
+  | { status: 'mustChangePassword'; user: User }
+  | { status: 'signedIn'; user: User; client: ChatClient };
+
+type Listener = () => void;
+
+export class SessionStore {
+  private state: SessionState = { status: 'loading' };
+  private readonly listeners = new Set<Listener>();
+  private stopClientListeners: (() => void) | null = null;
+
+  constructor(private readonly baseUrl: string) {}
+
+  readonly subscribe = (listener: Listener): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  readonly getSnapshot = (): SessionState => this.state;
+
+  /** Restores the session from the httpOnly cookie, if there is one. */
+  async start(): Promise<void> {
+    try {
+      const { user } = await api.me(this.baseUrl);
+      this.enter(user);
+    } catch (err) {
+      const code = err instanceof ChatError ? err.code : null;
+      if (code === ErrorCode.PASSWORD_CHANGE_REQUIRED) {
+        this.set({ status: 'signedOut' });
+      } else if (code === ErrorCode.UNAVAILABLE) {
+        this.set({
+          status: 'signedOut',
+          notice: 'Can’t reach the server. Check your connection and try again.',
+        });
+      } else {
+        this.set({ status: 'signedOut' });
+      }
+    }
+  }
+
+  async login(username: string, password: string): Promise<void> {
+    const { user } = await api.login(this.baseUrl, { username, password });
+    this.enter(user);
+  }
+
+  async register(username: string, password: string): Promise<void> {
+    const { user } = await api.register(this.baseUrl, { username, password });
+    this.enter(user);
+  }
+
+  async continueAsVisitor(): Promise<void> {
+    const { user } = await api.visitor(this.baseUrl);
+    this.enter(user);
+  }
+
+  async changePassword(currentPassword: string, newPassword: string): Promise<void> {
+    await api.changePassword(this.baseUrl, { currentPassword, newPassword });
+    const { user } = await api.me(this.baseUrl);
+    this.enter(user);
+  }
+
+  async signOut(notice?: string): Promise<void> {
+    this.dropClient();
+    this.set(notice === undefined ? { status: 'signedOut' } : { status: 'signedOut', notice });
+    try {
+      await api.logout(this.baseUrl);
+    } catch {
+      // Signing out locally is what matters; the server forgets the session when it expires.
+    }
+  }
+
+  private enter(user: User): void {
+    this.dropClient();
+    if (user.mustChangePassword) {
+      this.set({ status: 'mustChangePassword', user });
+      return;
+    }
+    // Browsers authenticate the WebSocket with the session cookie, so no token is passed.
+    const client = new ChatClient({ url: this.baseUrl });
+    this.stopClientListeners = client.on('sessionEnded', () => {
+      void this.signOut('You were signed out. Sign in again to continue.');
+    });
+    this.set({ status: 'signedIn', user, client });
+    client.connect().catch(() => {
+      // The client reports its connection state itself and keeps retrying; the banner shows it.
+    });
+  }
+
+  private dropClient(): void {
+    if (this.state.status === 'signedIn') {
+      this.stopClientListeners?.();
+      this.stopClientListeners = null;
+      this.state.client.close();
+    }
+  }
+
+  private set(state: SessionState): void {
+    this.state = state;
+    for (const l of this.listeners) l();
+  }
+}
+
+export const sessionStore = new SessionStore(globalThis.location?.origin ?? 'http://localhost:5000');

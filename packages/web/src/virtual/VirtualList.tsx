@@ -1,0 +1,190 @@
+import {
+  useCallback,
+  useEffect,
+  useImperativeHandle,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type ReactNode,
+  type Ref,
+} from 'react';
+import { computeOffsets, rowAt, visibleRange } from './virtual-layout.ts';
+
+export interface VirtualListHandle {
+  scrollToBottom(): void;
+  isAtBottom(): boolean;
+}
+
+interface Props<T> {
+  items: readonly T[];
+  getKey: (item: T) => string;
+  estimateHeight: (item: T) => number;
+  renderItem: (item: T) => ReactNode;
+  /** Called when the user scrolls near the top (to load older rows). */
+  onNearTop?: () => void;
+  /** Called when "at the bottom" changes. */
+  onAtBottomChange?: (atBottom: boolean) => void;
+  handleRef?: Ref<VirtualListHandle>;
+  label: string;
+  className?: string;
+  header?: ReactNode;
+}
+
+/** Pixels rendered beyond the viewport each way: enough for a fast wheel flick without blanks. */
+const OVERSCAN = 800;
+/** Within this distance of the bottom we count as "at the bottom" and follow new rows. */
+const STICK_THRESHOLD = 48;
+const NEAR_TOP = 400;
+
+/**
+ * A list that renders only the rows near the viewport, measuring each rendered row. It follows new
+ * rows while the user is at the bottom and keeps the first visible row still when rows are added
+ * above (older history) or change height, so reading is never disturbed.
+ */
+export function VirtualList<T>({
+  items,
+  getKey,
+  estimateHeight,
+  renderItem,
+  onNearTop,
+  onAtBottomChange,
+  handleRef,
+  label,
+  className,
+  header,
+}: Props<T>) {
+  const scrollerRef = useRef<HTMLDivElement>(null);
+  const windowRef = useRef<HTMLDivElement>(null);
+  const heights = useRef(new Map<string, number>());
+  const stick = useRef(true);
+  const anchor = useRef<{ key: string; delta: number } | null>(null);
+  const [scrollTop, setScrollTop] = useState(0);
+  const [viewport, setViewport] = useState(600);
+  const [measureVersion, setMeasureVersion] = useState(0);
+  const [headerHeight, setHeaderHeight] = useState(0);
+  const headerRef = useRef<HTMLDivElement>(null);
+
+  const keys = useMemo(() => items.map(getKey), [items, getKey]);
+  const offsets = useMemo(() => {
+    void measureVersion;
+    const h = new Float64Array(items.length);
+    items.forEach((item, i) => {
+      h[i] = heights.current.get(keys[i] ?? '') ?? estimateHeight(item);
+    });
+    return computeOffsets(h);
+  }, [items, keys, estimateHeight, measureVersion]);
+  const total = offsets[offsets.length - 1] ?? 0;
+  const { start, end } = visibleRange(offsets, Math.max(0, scrollTop - headerHeight), viewport, OVERSCAN);
+
+  const rememberAnchor = useCallback(
+    (top: number) => {
+      const y = Math.max(0, top - headerHeight);
+      const i = rowAt(offsets, y);
+      const key = keys[i];
+      anchor.current = key === undefined ? null : { key, delta: (offsets[i] ?? 0) - y };
+    },
+    [offsets, keys, headerHeight],
+  );
+
+  // Measure rendered rows, then restore the scroll position: the bottom when following, else the
+  // anchor row at the same distance from the top of the viewport.
+  useLayoutEffect(() => {
+    const scroller = scrollerRef.current;
+    const win = windowRef.current;
+    if (!scroller || !win) return;
+    let changed = false;
+    for (const el of win.children) {
+      const key = (el as HTMLElement).dataset.key;
+      if (key === undefined) continue;
+      const h = (el as HTMLElement).offsetHeight;
+      if (heights.current.get(key) !== h) {
+        heights.current.set(key, h);
+        changed = true;
+      }
+    }
+    const hh = headerRef.current?.offsetHeight ?? 0;
+    if (hh !== headerHeight) setHeaderHeight(hh);
+    if (changed) {
+      setMeasureVersion((v) => v + 1);
+      return;
+    }
+    if (stick.current) {
+      const target = scroller.scrollHeight - scroller.clientHeight;
+      if (Math.abs(scroller.scrollTop - target) > 1) scroller.scrollTop = target;
+    } else if (anchor.current) {
+      const i = keys.indexOf(anchor.current.key);
+      if (i >= 0) {
+        const target = (offsets[i] ?? 0) + headerHeight - anchor.current.delta;
+        if (Math.abs(scroller.scrollTop - target) > 1) scroller.scrollTop = target;
+      }
+    }
+  });
+
+  useEffect(() => {
+    const scroller = scrollerRef.current;
+    const win = windowRef.current;
+    if (!scroller || !win) return;
+    const ro = new ResizeObserver(() => {
+      setViewport(scroller.clientHeight);
+      setMeasureVersion((v) => v + 1);
+    });
+    ro.observe(scroller);
+    ro.observe(win);
+    setViewport(scroller.clientHeight);
+    return () => ro.disconnect();
+  }, []);
+
+  const onScroll = () => {
+    const scroller = scrollerRef.current;
+    if (!scroller) return;
+    const top = scroller.scrollTop;
+    const atBottom = top + scroller.clientHeight >= scroller.scrollHeight - STICK_THRESHOLD;
+    if (atBottom !== stick.current) onAtBottomChange?.(atBottom);
+    stick.current = atBottom;
+    rememberAnchor(top);
+    setScrollTop(top);
+    if (top < NEAR_TOP) onNearTop?.();
+  };
+
+  useImperativeHandle(
+    handleRef,
+    () => ({
+      scrollToBottom() {
+        const scroller = scrollerRef.current;
+        if (!scroller) return;
+        if (!stick.current) onAtBottomChange?.(true);
+        stick.current = true;
+        scroller.scrollTop = scroller.scrollHeight;
+      },
+      isAtBottom: () => stick.current,
+    }),
+    [onAtBottomChange],
+  );
+
+  return (
+    <div
+      ref={scrollerRef}
+      className={className ? `vlist ${className}` : 'vlist'}
+      onScroll={onScroll}
+      role="log"
+      aria-label={label}
+      tabIndex={0}
+    >
+      <div ref={headerRef}>{header}</div>
+      <div className="vlist-space" style={{ height: total }}>
+        <div
+          ref={windowRef}
+          className="vlist-window"
+          style={{ transform: `translateY(${offsets[start] ?? 0}px)` }}
+        >
+          {items.slice(start, end).map((item, i) => (
+            <div key={keys[start + i]} data-key={keys[start + i]} className="vlist-row">
+              {renderItem(item)}
+            </div>
+          ))}
+        </div>
+      </div>
+    </div>
+  );
+}
