@@ -7,3 +7,5 @@ export { SqliteStore } from './sqlite-store.ts';
 export type { Bus, BusMessage } from './bus.ts';
 export type { Handler, Handlers, HandlerContext } from './request-handlers.ts';
 export type { Services } from './services.ts';
+export { startServer } from './start-server.ts';
+export type { RunningServer, StartServerOptions } from './start-server.ts';
