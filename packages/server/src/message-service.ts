@@ -4,6 +4,8 @@ import type { Bus } from './bus.ts';
 import type { ChannelService } from './channel-service.ts';
 import type { CommitBatcher } from './commit-batcher.ts';
 import { newId } from './new-id.ts';
+import { RateLimiter } from './rate-limiter.ts';
+import type { RateSpec } from './config.ts';
 import type { Store, UserRow } from './store.ts';
 
 /** Turns attachment ids into stored attachments the caller may use; the uploads issue plugs in here. */
@@ -16,19 +18,26 @@ const noUploads: AttachmentResolver = async (_user, ids) => {
 
 /** Messages: send (exactly once per clientMsgId), edit, delete, history and sync. */
 export class MessageService {
+  private readonly sendLimiter: RateLimiter;
+
   constructor(
     private readonly store: Store,
     private readonly bus: Bus,
     private readonly channels: ChannelService,
     private readonly batcher: CommitBatcher,
+    sendRate: RateSpec,
     private readonly resolveAttachments: AttachmentResolver = noUploads,
-  ) {}
+  ) {
+    this.sendLimiter = new RateLimiter(sendRate);
+  }
 
   async send(user: UserRow, p: ParsedParams<'message.send'>): Promise<Message> {
     // A resend of an acked message returns the first ack, whatever changed since (even if the
     // author has left the channel): the client only needs to learn that it was stored.
     const earlier = await this.store.findByClientMsgId(user.id, p.clientMsgId);
     if (earlier) return this.sameChannel(earlier, p.channelId);
+    const wait = this.sendLimiter.take(user.id);
+    if (wait > 0) throw ChatError.rateLimited(wait);
     const channel = await this.channels.joined(user, p.channelId);
     if (p.text.trim() === '' && p.attachments.length === 0) throw ChatError.invalid('The message is empty');
     const attachments = await this.resolveAttachments(user, p.attachments);

@@ -1,0 +1,110 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Message } from '@segmentchat/protocol';
+import { TestClient, register } from './test-client.ts';
+import { startTestServer } from './test-server.ts';
+import type { TestServer } from './test-server.ts';
+
+describe('delivery guarantees', () => {
+  let srv: TestServer;
+  let aliceToken: string;
+  let bobToken: string;
+  let alice: TestClient;
+  let channelId: string;
+
+  beforeAll(async () => {
+    srv = await startTestServer();
+    aliceToken = (await register(srv.url, 'alice')).token;
+    bobToken = (await register(srv.url, 'bob')).token;
+    alice = await TestClient.connect(srv.url, aliceToken);
+    channelId = (await alice.request('channel.create', { name: 'delivery' })).channel.id;
+    const bob = await TestClient.connect(srv.url, bobToken);
+    await bob.request('channel.join', { channelId });
+    await bob.close();
+  });
+  afterAll(async () => {
+    await alice?.close();
+    await srv?.stop();
+  });
+
+  it('stores one message for a clientMsgId sent three times, and returns the same ack each time', async () => {
+    const clientMsgId = crypto.randomUUID();
+    const send = () => alice.request('message.send', { channelId, clientMsgId, text: 'once' });
+    // Two in the same commit batch, one after the commit, as an outbox resending would.
+    const [a, b] = await Promise.all([send(), send()]);
+    const c = await send();
+    expect(b).toEqual(a);
+    expect(c).toEqual(a);
+    const { messages } = await alice.request('message.history', { channelId });
+    expect(messages.filter((m) => m.clientMsgId === clientMsgId)).toHaveLength(1);
+    expect(
+      alice.events.filter((e) => e.type === 'message.new' && e.message.clientMsgId === clientMsgId),
+    ).toHaveLength(1);
+  });
+
+  it('refuses to reuse a clientMsgId in another channel', async () => {
+    const clientMsgId = crypto.randomUUID();
+    const general = alice.hello!.channels.find((c) => c.name === 'general')!.id;
+    await alice.request('message.send', { channelId, clientMsgId, text: 'here' });
+    await expect(
+      alice.request('message.send', { channelId: general, clientMsgId, text: 'there' }),
+    ).rejects.toMatchObject({ code: 'CONFLICT' });
+  });
+
+  it('gives a client that was away everything it missed, in order, once, via sync', async () => {
+    const bob = await TestClient.connect(srv.url, bobToken);
+    const start = bob.hello!.channels.find((c) => c.id === channelId)!;
+    const cursor = start.rev;
+    await bob.close();
+
+    const sent: Message[] = [];
+    for (let i = 0; i < 30; i++) {
+      sent.push(
+        (
+          await alice.request('message.send', {
+            channelId,
+            clientMsgId: crypto.randomUUID(),
+            text: `missed ${i}`,
+          })
+        ).message,
+      );
+    }
+    const edited = await alice.request('message.edit', { messageId: sent[3]!.id, text: 'missed 3 (edited)' });
+
+    const back = await TestClient.connect(srv.url, bobToken);
+    const got: Message[] = [];
+    let cursors: Record<string, number> = { [channelId]: cursor };
+    for (;;) {
+      // Small pages, to walk the paging too.
+      const page = await back.request('sync', { cursors, limit: 7 });
+      got.push(...page.changes);
+      cursors = page.cursors;
+      if (!page.hasMore) break;
+    }
+    expect(got.map((m) => m.rev)).toEqual([...got.map((m) => m.rev)].sort((x, y) => x - y));
+    expect(new Set(got.map((m) => m.id)).size).toBe(got.length);
+    expect(got.map((m) => m.id).sort()).toEqual(sent.map((m) => m.id).sort());
+    expect(got.find((m) => m.id === sent[3]!.id)).toEqual(edited.message);
+    expect(cursors[channelId]).toBe(edited.message.rev);
+    const seqs = got.map((m) => m.seq).sort((x, y) => x - y);
+    expect(seqs).toEqual(sent.map((m) => m.seq));
+    // Live events resume after sync.
+    await alice.request('message.send', { channelId, clientMsgId: crypto.randomUUID(), text: 'live again' });
+    await back.waitEvent((e) => e.type === 'message.new' && e.message.text === 'live again');
+    await back.close();
+  });
+
+  it('keeps seq without gaps under concurrent senders', async () => {
+    const clients = await Promise.all([aliceToken, bobToken].map((t) => TestClient.connect(srv.url, t)));
+    await Promise.all(
+      clients.flatMap((c, i) =>
+        Array.from({ length: 25 }, (_, j) =>
+          c.request('message.send', { channelId, clientMsgId: crypto.randomUUID(), text: `c${i}-${j}` }),
+        ),
+      ),
+    );
+    const { messages, hasMore } = await alice.request('message.history', { channelId, limit: 200 });
+    expect(hasMore).toBe(false);
+    expect(messages.map((m) => m.seq)).toEqual(messages.map((_, i) => i + 1));
+    await Promise.all(clients.map((c) => c.close()));
+  });
+});
