@@ -48,15 +48,23 @@ export class Outbox extends TypedEmitter<OutboxEvents> {
   private readonly snapshots = new Map<string, readonly PendingMessage[]>();
   private online = false;
   private pumping = false;
+  private pumpAgain = false;
+  private wake: (() => void) | null = null;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private retryAfter = 0;
   private failures = 0;
   private unwatch: (() => void) | null = null;
-  private readonly window: number;
+  private readonly maxWindow: number;
+  /**
+   * After a retryable refusal (rate limit) the window drops to 1, so the retries cannot overtake
+   * each other, and doubles back with each ack.
+   */
+  private window: number;
 
   constructor(private readonly options: OutboxOptions) {
     super();
-    this.window = options.window ?? 32;
+    this.maxWindow = options.window ?? 32;
+    this.window = this.maxWindow;
   }
 
   /** Loads what a previous run left; entries that were on the wire go back to pending. */
@@ -109,8 +117,10 @@ export class Outbox extends TypedEmitter<OutboxEvents> {
   /** The connection is ready (true) or gone (false). */
   setOnline(online: boolean): void {
     this.online = online;
+    if (!online) this.wake?.();
     if (online) {
       this.failures = 0;
+      this.retryAfter = 0;
       this.pump();
     }
   }
@@ -177,10 +187,17 @@ export class Outbox extends TypedEmitter<OutboxEvents> {
 
   /** Sends pending entries in order, up to `window` at once, while online and holding the lock. */
   private pump(): void {
-    if (this.pumping || !this.online || Date.now() < this.retryAfter) return;
+    if (!this.online || Date.now() < this.retryAfter) return;
+    if (this.pumping) {
+      // Already running: make it look at the entries again (a new one, a retry, a reload).
+      this.pumpAgain = true;
+      this.wake?.();
+      return;
+    }
     this.pumping = true;
     void this.runPump().finally(() => {
       this.pumping = false;
+      if (this.pumpAgain) this.pump();
     });
   }
 
@@ -188,12 +205,14 @@ export class Outbox extends TypedEmitter<OutboxEvents> {
     const release = await this.options.lock.acquire();
     try {
       while (this.online && Date.now() >= this.retryAfter) {
+        this.pumpAgain = false;
         for (const entry of this.entries.values()) {
           if (this.inFlight.size >= this.window) break;
           if (entry.status === 'pending' && !this.inFlight.has(entry.clientMsgId)) this.start(entry);
         }
-        if (this.inFlight.size === 0) break;
-        await Promise.race(this.inFlight.values());
+        if (this.inFlight.size === 0 && !this.pumpAgain) break;
+        await Promise.race([...this.inFlight.values(), new Promise<void>((r) => (this.wake = r))]);
+        this.wake = null;
       }
     } finally {
       release();
@@ -217,6 +236,7 @@ export class Outbox extends TypedEmitter<OutboxEvents> {
 
   private async onAck(clientMsgId: string, message: Message): Promise<void> {
     this.failures = 0;
+    this.window = Math.min(this.maxWindow, this.window * 2);
     this.emit('delivered', message);
     await this.remove(clientMsgId);
   }
@@ -235,8 +255,10 @@ export class Outbox extends TypedEmitter<OutboxEvents> {
     // Kept for a later try: after reconnect, or after a pause that grows with each failure
     // (500 ms doubling to 30 s) so a server that keeps failing is not hammered.
     this.replace({ ...entry, status: 'pending' });
+    this.window = 1;
+    if (!this.online) return; // the next ready connection resends it
     this.failures++;
-    const pause = Math.max(body.retryAfterMs ?? 0, Math.min(30_000, 250 * 2 ** this.failures));
+    const pause = body.retryAfterMs ?? Math.min(30_000, 250 * 2 ** this.failures);
     this.retryAfter = Date.now() + pause;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => {
