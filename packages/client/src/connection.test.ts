@@ -14,7 +14,9 @@ async function scriptedServer(onFrame: (ws: ServerSocket, frame: Record<string, 
   const sockets: ServerSocket[] = [];
   wss.on('connection', (ws) => {
     sockets.push(ws);
-    ws.on('message', (data) => onFrame(ws, JSON.parse(String(data)) as Record<string, unknown>));
+    ws.on('message', (data) =>
+      onFrame(ws, JSON.parse((data as Buffer).toString()) as Record<string, unknown>),
+    );
   });
   const port = (wss.address() as { port: number }).port;
   const close = () =>
@@ -54,10 +56,10 @@ function connect(url: string, extra: Partial<ConstructorParameters<typeof Connec
 }
 const next = <T>(conn: Connection, event: 'ready' | 'fatal' | 'down') =>
   new Promise<T>((resolve) => {
-    const off = conn.on(event, ((...args: unknown[]) => {
+    const off = conn.on(event, (...args: unknown[]) => {
       off();
       resolve(args as T);
-    }) as never);
+    });
   });
 
 describe('Connection', () => {
