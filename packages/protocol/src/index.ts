@@ -6,3 +6,4 @@ export * from './requests.ts';
 export * from './events.ts';
 export * from './frames.ts';
 export * from './http.ts';
+export * from './admin.ts';
