@@ -156,8 +156,17 @@ export const requests = {
     }),
   },
   'host.status': {
-    /** The host reports how many members are linked to it. */
-    params: z.object({ channelId: Id, linked: z.number().int().nonnegative() }),
+    /**
+     * The channel's owner offers to host it (first call) and reports how many members are
+     * linked. `connections` are the linked members' connection ids (learned from their `host:`
+     * signals): the server stops sending them `message.new` for the channel, which the host
+     * forwards instead, and resumes the moment the host's connection closes.
+     */
+    params: z.object({
+      channelId: Id,
+      linked: z.number().int().nonnegative(),
+      connections: z.array(Id).max(1000).optional(),
+    }),
     result: Ok,
   },
   'stream.start': { params: z.object({ channelId: Id }), result: z.object({ stream: Stream }) },
