@@ -7,3 +7,4 @@ export * from './events.ts';
 export * from './frames.ts';
 export * from './http.ts';
 export * from './admin.ts';
+export * from './relay-signature.ts';
