@@ -263,6 +263,8 @@ export class Outbox extends TypedEmitter<OutboxEvents> {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
+      // Timers may fire a millisecond before Date.now() reaches the deadline: clear it here.
+      this.retryAfter = 0;
       this.pump();
     }, pause);
   }
