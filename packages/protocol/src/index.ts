@@ -8,3 +8,4 @@ export * from './frames.ts';
 export * from './http.ts';
 export * from './admin.ts';
 export * from './relay-signature.ts';
+export * from './uploads.ts';
