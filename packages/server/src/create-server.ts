@@ -147,8 +147,11 @@ export async function createServer(options: ServerOptions = {}): Promise<ChatSer
     close(opts = {}) {
       closing ??= (async () => {
         clearInterval(sweeper);
-        await gateway.close(opts.restart ?? false);
+        // Commit what was accepted first (later sends get UNAVAILABLE), let those acks go out,
+        // then say goodbye: a client's outbox only resends what was never acked.
         await batcher.close();
+        await new Promise((resolve) => setImmediate(resolve));
+        await gateway.close(opts.restart ?? false);
         await app.close();
         await store.close();
       })();

@@ -27,7 +27,13 @@ export class TestClient {
 
   private constructor(readonly ws: WebSocket) {
     this.closed = new Promise((resolve) =>
-      ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+      ws.on('close', (code, reason) => {
+        // Requests still waiting will never get a reply; they fail like the SDK's would.
+        for (const [re, answer] of this.pending)
+          answer({ re, ok: false, error: { code: 'UNAVAILABLE', message: 'Connection closed' } });
+        this.pending.clear();
+        resolve({ code, reason: reason.toString() });
+      }),
     );
     ws.on('message', (data) => {
       const msg = JSON.parse((data as Buffer).toString()) as Reply & ServerEvent;

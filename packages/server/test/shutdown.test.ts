@@ -1,0 +1,36 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { SqliteStore } from '../src/sqlite-store.ts';
+import { TestClient, register } from './test-client.ts';
+import { startTestServer } from './test-server.ts';
+
+describe('graceful shutdown', () => {
+  it('tells clients, closes sockets with 1001, and commits what was already accepted', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'segmentchat-stop-'));
+    const srv = await startTestServer({ dataDir });
+    const c = await TestClient.connect(srv.url, (await register(srv.url, 'stopper')).token);
+    const channelId = c.hello!.channels[0]!.id;
+    // Queued in the commit batcher in the same turn as the shutdown begins.
+    const sends = Array.from({ length: 10 }, (_, i) =>
+      c.request('message.send', { channelId, clientMsgId: crypto.randomUUID(), text: `last ${i}` }),
+    );
+    const acks = Promise.allSettled(sends);
+    // Once the server has read the frames, they were accepted and must be committed and acked.
+    const { metrics } = srv.server.services;
+    while (metrics.framesIn < 11) await new Promise((r) => setImmediate(r));
+    const stopping = srv.server.close();
+    const closed = await c.closed;
+    expect(closed.code).toBe(1001);
+    expect(c.events.some((e) => e.type === 'server.shutdown')).toBe(true);
+    await stopping;
+    const acked = (await acks).flatMap((r) => (r.status === 'fulfilled' ? [r.value.message] : []));
+    const store = new SqliteStore(join(dataDir, 'segment_chat.db'));
+    for (const m of acked) expect(await store.findMessage(m.id)).toEqual(m);
+    expect(await store.integrityCheck()).toBe('ok');
+    expect(acked).toHaveLength(10);
+    await store.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+});
