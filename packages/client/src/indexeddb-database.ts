@@ -1,0 +1,49 @@
+/**
+ * Promise wrappers over the raw IndexedDB API, shared by the browser stores. Raw IndexedDB
+ * rather than a wrapper library keeps the SDK's browser build free of extra dependencies.
+ */
+
+/** Resolves with a request's result, rejects with its error. */
+export function settle<T>(request: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error ?? new Error('IndexedDB request failed'));
+  });
+}
+
+/**
+ * Resolves once the transaction committed (with `durability: 'strict'`, once it is on disk);
+ * rejects if it aborted. Requests in it need not be awaited one by one.
+ */
+export function committed(tx: IDBTransaction): Promise<void> {
+  return new Promise((resolve, reject) => {
+    tx.oncomplete = () => resolve();
+    tx.onabort = () => reject(tx.error ?? new Error('IndexedDB transaction aborted'));
+    tx.onerror = () => undefined; // the abort that follows reports it
+  });
+}
+
+/**
+ * Opens (creating or upgrading) a database. Another tab holding an older version gets a
+ * `versionchange` and closes its connection, so an upgrade is never blocked for long.
+ */
+export async function openDatabase(
+  name: string,
+  version: number,
+  upgrade: (db: IDBDatabase, oldVersion: number) => void,
+): Promise<IDBDatabase> {
+  const factory = globalThis.indexedDB as IDBFactory | undefined;
+  if (!factory) throw new Error('IndexedDB is not available here');
+  const request = factory.open(name, version);
+  request.onupgradeneeded = (event) => upgrade(request.result, event.oldVersion);
+  const db = await settle(request);
+  db.onversionchange = () => db.close();
+  return db;
+}
+
+/** Deletes a database (signing out wipes the cache); resolves even if it did not exist. */
+export async function deleteDatabase(name: string): Promise<void> {
+  const factory = globalThis.indexedDB as IDBFactory | undefined;
+  if (!factory) return;
+  await settle(factory.deleteDatabase(name));
+}
