@@ -1,0 +1,107 @@
+import { randomUUID } from 'node:crypto';
+import { HttpRoute, PROTOCOL_VERSION } from '@segmentchat/protocol';
+import type { Message, RequestParams, RequestType } from '@segmentchat/protocol';
+import { sleep } from '../mono-clock.ts';
+import { BenchClient } from './bench-client.ts';
+
+/** A request frame as the protocol defines it: `{ id, type, ...params }` (id added on send). */
+type Request<T extends RequestType> = { type: T } & RequestParams<T>;
+
+export const BENCH_PASSWORD = 'bench-load-Passw0rd';
+
+/**
+ * Creates an account through the real HTTP API and returns its bearer token. Retries when the
+ * server asks to (429 with Retry-After): registration is setup, not what is measured.
+ */
+export async function registerAccount(baseUrl: string, username: string): Promise<string> {
+  let route: string = HttpRoute.REGISTER;
+  for (let attempt = 0; attempt < 200; attempt += 1) {
+    const res = await fetch(baseUrl + route, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password: BENCH_PASSWORD }),
+    });
+    if (res.status === 404 && route === HttpRoute.REGISTER) {
+      route = '/api/register'; // the server spec's older spelling
+      continue;
+    }
+    if (res.status === 429 || res.status === 503) {
+      const after = Number(res.headers.get('retry-after') ?? '1');
+      await res.arrayBuffer();
+      await sleep(Math.min(5000, Math.max(50, after * 1000)));
+      continue;
+    }
+    const body = (await res.json()) as { token?: string; error?: { code: string; message: string } };
+    if (!res.ok || !body.token) {
+      throw new Error(`register ${username}: HTTP ${res.status} ${JSON.stringify(body.error ?? body)}`);
+    }
+    return body.token;
+  }
+  throw new Error(`register ${username}: still rate limited after 200 attempts`);
+}
+
+/** Speaks the real SegmentChat protocol with a real account (token from `registerAccount`). */
+export class SegmentChatClient extends BenchClient {
+  token = '';
+
+  async connect(): Promise<void> {
+    await this.open(this.baseUrl.replace(/^http/, 'ws') + HttpRoute.WS);
+    await this.req<'hello'>({ type: 'hello', protocol: PROTOCOL_VERSION, token: this.token });
+  }
+
+  async join(channelId: string): Promise<number> {
+    const reply = await this.req<'channel.join'>({ type: 'channel.join', channelId });
+    return (reply.channel as { rev: number }).rev;
+  }
+
+  /** Creates a public channel (used by the setup client) and returns its id. */
+  async createChannel(name: string): Promise<string> {
+    const reply = await this.req<'channel.create'>({ type: 'channel.create', name, visibility: 'public' });
+    return (reply.channel as { id: string }).id;
+  }
+
+  send(channelId: string, text: string): void {
+    const frame: Request<'message.send'> = {
+      type: 'message.send',
+      channelId,
+      clientMsgId: randomUUID(),
+      text,
+    };
+    this.call(frame, (reply) => this.countError(reply));
+  }
+
+  async sendAcked(channelId: string, text: string): Promise<void> {
+    await this.req<'message.send'>({ type: 'message.send', channelId, clientMsgId: randomUUID(), text });
+  }
+
+  async catchUp(cursors: Map<string, number>): Promise<number> {
+    let got = 0;
+    let position: Record<string, number> = Object.fromEntries(cursors);
+    for (;;) {
+      const reply = await this.req<'sync'>({ type: 'sync', cursors: position });
+      got += (reply.changes as Message[]).length;
+      position = reply.cursors as Record<string, number>;
+      if (!reply.hasMore) return got;
+    }
+  }
+
+  private req<T extends RequestType>(request: Request<T>) {
+    return this.request(request);
+  }
+
+  protected encode(request: Record<string, unknown>): string {
+    return JSON.stringify(request);
+  }
+
+  /** A server frame is one JSON object or an array of them (a tick's batch). */
+  protected decode(frame: string): unknown[] {
+    const value: unknown = JSON.parse(frame);
+    return Array.isArray(value) ? value : [value];
+  }
+
+  protected messageText(obj: Record<string, unknown>): string | null {
+    if (obj.type !== 'message.new') return null;
+    const message = obj.message as { text?: unknown } | undefined;
+    return typeof message?.text === 'string' ? message.text : null;
+  }
+}

@@ -1,0 +1,158 @@
+import { ALL_TARGETS, type TargetKind } from './targets.ts';
+
+export const SCENARIOS = ['hot', 'many', 'idle', 'storm', 'store', 'slow'] as const;
+export type ScenarioName = (typeof SCENARIOS)[number];
+
+export interface BenchOptions {
+  quick: boolean;
+  targets: TargetKind[];
+  scenarios: ScenarioName[];
+  /** Message text size, bytes (~100 as in the issue). */
+  payloadBytes: number;
+  /** Generator processes; 0 = one per generator core, at least one per 5,000 clients. */
+  generators: number;
+  hot: { members: number; senders: number; rates: number[]; stepMs: number };
+  many: { clients: number; minRoom: number; maxRoom: number; zipf: number; rate: number; durationMs: number };
+  idle: { counts: number[]; roomSize: number; settleMs: number };
+  storm: { clients: number; missed: number };
+  store: { rooms: number; members: number; window: number; durationMs: number };
+  slow: {
+    members: number;
+    senders: number;
+    percent: number;
+    rate: number;
+    payloadBytes: number;
+    durationMs: number;
+  };
+  /** Profile SegmentChat's server during the hot room (`node --cpu-prof`). */
+  cpuProf: boolean;
+  /** Write the results into docs/performance.md. */
+  write: boolean;
+}
+
+const FULL: Omit<BenchOptions, 'quick' | 'targets' | 'scenarios' | 'cpuProf' | 'write' | 'generators'> = {
+  payloadBytes: 100,
+  // Offered deliveries/s; each step's message rate is this / (members - 1).
+  hot: {
+    members: 1000,
+    senders: 10,
+    rates: [50e3, 100e3, 200e3, 300e3, 500e3, 750e3, 1e6, 1.5e6, 2e6, 3e6],
+    stepMs: 4000,
+  },
+  many: { clients: 5000, minRoom: 5, maxRoom: 50, zipf: 1, rate: 100e3, durationMs: 8000 },
+  idle: { counts: [5000, 15000], roomSize: 50, settleMs: 3000 },
+  storm: { clients: 1000, missed: 100 },
+  store: { rooms: 20, members: 10, window: 32, durationMs: 5000 },
+  // Bigger messages make the slow readers' backlog grow fast enough to see within the run.
+  slow: { members: 1000, senders: 10, percent: 1, rate: 100e3, payloadBytes: 1000, durationMs: 12000 },
+};
+
+const QUICK: typeof FULL = {
+  payloadBytes: 100,
+  hot: { members: 200, senders: 10, rates: [20e3, 100e3, 500e3], stepMs: 1500 },
+  many: { clients: 500, minRoom: 5, maxRoom: 50, zipf: 1, rate: 20e3, durationMs: 2000 },
+  idle: { counts: [500, 1500], roomSize: 50, settleMs: 1000 },
+  storm: { clients: 200, missed: 20 },
+  store: { rooms: 5, members: 10, window: 16, durationMs: 2000 },
+  slow: { members: 200, senders: 4, percent: 2, rate: 20e3, payloadBytes: 1000, durationMs: 3000 },
+};
+
+export const USAGE = `npm run bench -- [flags]
+  --quick                      ~1 minute smoke run with small sizes
+  --targets a,b                ${ALL_TARGETS.join(', ')} (default: all available)
+  --scenarios a,b              hot, many, idle, storm, store, slow (default: all)
+  --payload N                  message size in bytes (100)
+  --generators N               generator processes (default: auto)
+  --hot-members N --hot-senders N --hot-rates d1,d2,... (offered deliveries/s) --step-ms N
+  --many-clients N --many-rate D (offered deliveries/s) --many-ms N
+  --idle-counts n1,n2          idle clients to measure at (5000,15000)
+  --storm-clients N --storm-missed N
+  --store-rooms N --store-members N --store-window N --store-ms N
+  --slow-members N --slow-percent P --slow-rate D --slow-payload N --slow-ms N
+  --cpu-prof                   write a V8 CPU profile of SegmentChat in the hot room (bench/results/)
+  --write / --no-write         update docs/performance.md (default: yes, except with --quick)`;
+
+function num(v: string, flag: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`${flag} needs a number, got "${v}"`);
+  return n;
+}
+
+function list(v: string): string[] {
+  return v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+export function parseOptions(argv: string[]): BenchOptions {
+  const flags = new Map<string, string>();
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i]!;
+    if (!arg.startsWith('--')) throw new Error(`unexpected argument "${arg}"\n${USAGE}`);
+    const eq = arg.indexOf('=');
+    if (eq > 0) flags.set(arg.slice(2, eq), arg.slice(eq + 1));
+    else if (['quick', 'cpu-prof', 'write', 'no-write', 'help'].includes(arg.slice(2)))
+      flags.set(arg.slice(2), 'true');
+    else flags.set(arg.slice(2), argv[++i] ?? '');
+  }
+  if (flags.has('help')) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const quick = flags.has('quick');
+  const base = structuredClone(quick ? QUICK : FULL);
+  const take = (flag: string, apply: (v: string) => void) => {
+    const v = flags.get(flag);
+    if (v !== undefined) apply(v);
+    flags.delete(flag);
+  };
+  const opts: BenchOptions = {
+    ...base,
+    quick,
+    targets: [...ALL_TARGETS],
+    scenarios: [...SCENARIOS],
+    generators: 0,
+    cpuProf: false,
+    // A quick smoke run does not overwrite the documented full-size results unless asked to.
+    write: !quick,
+  };
+  take('quick', () => undefined);
+  take('help', () => undefined);
+  take('cpu-prof', () => (opts.cpuProf = true));
+  take('no-write', () => (opts.write = false));
+  take('write', () => (opts.write = true));
+  take('targets', (v) => {
+    const bad = list(v).filter((t) => !ALL_TARGETS.includes(t as TargetKind));
+    if (bad.length) throw new Error(`unknown target(s) ${bad.join(', ')}; known: ${ALL_TARGETS.join(', ')}`);
+    opts.targets = list(v) as TargetKind[];
+  });
+  take('scenarios', (v) => {
+    const bad = list(v).filter((s) => !SCENARIOS.includes(s as ScenarioName));
+    if (bad.length) throw new Error(`unknown scenario(s) ${bad.join(', ')}; known: ${SCENARIOS.join(', ')}`);
+    opts.scenarios = list(v) as ScenarioName[];
+  });
+  take('payload', (v) => (opts.payloadBytes = num(v, 'payload')));
+  take('generators', (v) => (opts.generators = num(v, 'generators')));
+  take('hot-members', (v) => (opts.hot.members = num(v, 'hot-members')));
+  take('hot-senders', (v) => (opts.hot.senders = num(v, 'hot-senders')));
+  take('hot-rates', (v) => (opts.hot.rates = list(v).map((x) => num(x, 'hot-rates'))));
+  take('step-ms', (v) => (opts.hot.stepMs = num(v, 'step-ms')));
+  take('many-clients', (v) => (opts.many.clients = num(v, 'many-clients')));
+  take('many-rate', (v) => (opts.many.rate = num(v, 'many-rate')));
+  take('many-ms', (v) => (opts.many.durationMs = num(v, 'many-ms')));
+  take('idle-counts', (v) => (opts.idle.counts = list(v).map((x) => num(x, 'idle-counts'))));
+  take('storm-clients', (v) => (opts.storm.clients = num(v, 'storm-clients')));
+  take('storm-missed', (v) => (opts.storm.missed = num(v, 'storm-missed')));
+  take('store-rooms', (v) => (opts.store.rooms = num(v, 'store-rooms')));
+  take('store-members', (v) => (opts.store.members = num(v, 'store-members')));
+  take('store-window', (v) => (opts.store.window = num(v, 'store-window')));
+  take('store-ms', (v) => (opts.store.durationMs = num(v, 'store-ms')));
+  take('slow-members', (v) => (opts.slow.members = num(v, 'slow-members')));
+  take('slow-percent', (v) => (opts.slow.percent = num(v, 'slow-percent')));
+  take('slow-rate', (v) => (opts.slow.rate = num(v, 'slow-rate')));
+  take('slow-payload', (v) => (opts.slow.payloadBytes = num(v, 'slow-payload')));
+  take('slow-ms', (v) => (opts.slow.durationMs = num(v, 'slow-ms')));
+  if (flags.size > 0) throw new Error(`unknown flag(s) ${[...flags.keys()].join(', ')}\n${USAGE}`);
+  return opts;
+}

@@ -1,0 +1,108 @@
+import { readFileSync } from 'node:fs';
+
+/** The parts of a V8 `.cpuprofile` (written by `node --cpu-prof`) that we read. */
+interface CpuProfile {
+  nodes: Array<{
+    id: number;
+    callFrame: { functionName: string; url: string; lineNumber: number };
+    children?: number[];
+  }>;
+  startTime: number;
+  endTime: number;
+  samples: number[];
+  timeDeltas: number[];
+}
+
+export interface ProfileLine {
+  name: string;
+  selfMs: number;
+  usPerDelivery: number;
+  pct: number;
+}
+
+export interface ProfileSummary {
+  windowMs: number;
+  sampledMs: number;
+  functions: ProfileLine[];
+  areas: ProfileLine[];
+}
+
+/** Where a function lives, coarsely: a package, a server source file, Node's internals, or V8. */
+function areaOf(url: string, name: string): string {
+  if (!url) return name.startsWith('(') ? name : '(native)';
+  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
+  if (pkg) return pkg[1]!;
+  const own = /\/(packages\/[^/]+\/src\/.*)$/.exec(url);
+  if (own) return own[1]!;
+  if (url.startsWith('node:')) return `node:${url.slice(5).split('/')[0]}`;
+  return url.replace(/^file:\/\//, '');
+}
+
+/**
+ * Self time per function and per area, counting only samples taken between `fromUs` and `toUs`
+ * (V8's profile clock is the same monotonic clock as `process.hrtime`), divided by the
+ * deliveries made in that window: where each microsecond of a delivery goes.
+ */
+export function summarizeProfile(
+  path: string,
+  fromUs: number,
+  toUs: number,
+  deliveries: number,
+): ProfileSummary {
+  const profile = JSON.parse(readFileSync(path, 'utf8')) as CpuProfile;
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const fnSelf = new Map<string, number>();
+  const areaSelf = new Map<string, number>();
+  let t = profile.startTime;
+  let sampled = 0;
+  for (let i = 0; i < profile.samples.length; i += 1) {
+    const delta = profile.timeDeltas[i] ?? 0;
+    t += delta;
+    if (t < fromUs || t > toUs) continue;
+    const node = byId.get(profile.samples[i]!);
+    if (!node) continue;
+    const { functionName, url, lineNumber } = node.callFrame;
+    if (functionName === '(idle)') continue;
+    // A sample stands for the time until the next one.
+    const weight = profile.timeDeltas[i + 1] ?? delta;
+    sampled += weight;
+    const file = url ? `${areaOf(url, functionName)}:${lineNumber + 1}` : '';
+    const key = `${functionName || '(anonymous)'} ${file}`.trim();
+    fnSelf.set(key, (fnSelf.get(key) ?? 0) + weight);
+    const area = areaOf(url, functionName);
+    areaSelf.set(area, (areaSelf.get(area) ?? 0) + weight);
+  }
+  const lines = (m: Map<string, number>, top: number): ProfileLine[] =>
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([name, us]) => ({
+        name,
+        selfMs: us / 1000,
+        usPerDelivery: deliveries > 0 ? us / deliveries : 0,
+        pct: sampled > 0 ? (100 * us) / sampled : 0,
+      }));
+  return {
+    windowMs: (toUs - fromUs) / 1000,
+    sampledMs: sampled / 1000,
+    functions: lines(fnSelf, 25),
+    areas: lines(areaSelf, 15),
+  };
+}
+
+export function formatProfile(s: ProfileSummary, deliveries: number): string {
+  const row = (l: ProfileLine) =>
+    `| ${l.name.replace(/\|/g, '\\|')} | ${l.selfMs.toFixed(1)} | ${l.pct.toFixed(1)}% | ${l.usPerDelivery.toFixed(3)} |`;
+  return [
+    `Window ${s.windowMs.toFixed(0)} ms, ${s.sampledMs.toFixed(0)} ms on-CPU in the main thread, ${deliveries.toLocaleString('en-US')} deliveries ` +
+      `→ ${deliveries > 0 ? ((1000 * s.sampledMs) / deliveries).toFixed(3) : '—'} us of main-thread CPU per delivery.`,
+    '',
+    '| Area | self ms | share | us/delivery |',
+    '| --- | ---: | ---: | ---: |',
+    ...s.areas.map(row),
+    '',
+    '| Function | self ms | share | us/delivery |',
+    '| --- | ---: | ---: | ---: |',
+    ...s.functions.map(row),
+  ].join('\n');
+}

@@ -1,0 +1,70 @@
+import type { ClientSpec, SetupResult } from '../generator/generator-commands.ts';
+import { sleep } from '../mono-clock.ts';
+import type { BenchOptions } from '../options.ts';
+import { rssBytes } from '../proc-stats.ts';
+import type { Metric, Results } from '../results.ts';
+import { clientName, nextAccountBatch, prepareRooms, withTarget } from '../scenario-kit.ts';
+import type { TargetKind } from '../targets.ts';
+
+function idleMetric(count: number): Metric {
+  return {
+    id: `idle.${count}`,
+    scenario: 'idle',
+    label: `Idle: server memory per client @${count.toLocaleString('en-US')}`,
+    unit: 'KB',
+    better: 'lower',
+    digits: 1,
+    goal: { text: '≤ 6 KB', met: (v) => v <= 6 },
+  };
+}
+
+/**
+ * Scenario 3: RSS growth per connected, signed-in, subscribed client. All accounts exist before
+ * the reference reading, so what is measured is the connection and its subscription, not the
+ * account. Clients connect in stages (e.g. 5,000 then 15,000 in total), spread over several
+ * generator processes because one process may open only ~20,000 files.
+ */
+export async function idleMemory(kind: TargetKind, opts: BenchOptions, results: Results): Promise<void> {
+  const { counts, roomSize, settleMs } = opts.idle;
+  const max = Math.max(...counts);
+  await withTarget(kind, opts, max, async (s) => {
+    const rooms = await prepareRooms(
+      s,
+      Array.from({ length: Math.ceil(max / roomSize) }, (_, i) => `idle-${i}`),
+    );
+    nextAccountBatch();
+    const specs: ClientSpec[] = Array.from({ length: max }, (_, idx) => ({
+      idx,
+      name: clientName(idx),
+      rooms: [rooms[Math.floor(idx / roomSize)]!],
+    }));
+    const parts = s.pool.assign(specs);
+    const failures = (phase: string, res: SetupResult[]) => {
+      const failed = res.reduce((n, r) => n + r.failed, 0);
+      if (failed) throw new Error(`${phase}: ${failed} failed: ${res.find((r) => r.firstError)?.firstError}`);
+    };
+    failures(
+      'register',
+      await s.pool.all<SetupResult>((i) => ({ op: 'register', clients: parts[i]!, concurrency: 16 })),
+    );
+    await sleep(settleMs);
+    const before = rssBytes(s.server.pid);
+    let connected = 0;
+    for (const count of [...counts].sort((a, b) => a - b)) {
+      const batch = specs.slice(connected, count);
+      const home = s.pool.assign(batch);
+      failures(
+        'connect',
+        await s.pool.all<SetupResult>((i) => ({ op: 'connect', clients: home[i]!, concurrency: 64 })),
+      );
+      connected = count;
+      await sleep(settleMs);
+      const rss = rssBytes(s.server.pid);
+      const perClient = (rss - before) / count / 1024;
+      results.detail(
+        `  ${count} clients: server RSS ${(before / 2 ** 20).toFixed(1)} → ${(rss / 2 ** 20).toFixed(1)} MiB, ${perClient.toFixed(2)} KB/client`,
+      );
+      results.put(idleMetric(count), kind, perClient);
+    }
+  });
+}

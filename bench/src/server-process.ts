@@ -1,0 +1,91 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { SEGMENTCHAT_ENV, REPO_ROOT, targetCommand, type TargetKind } from './targets.ts';
+import { pinned } from './cpu-layout.ts';
+
+export interface RunningTarget {
+  kind: TargetKind;
+  pid: number;
+  url: string;
+  dataDir: string;
+  /** The last lines the server printed, for error reports. */
+  log: string[];
+  /** Stops the server by its pid (SIGTERM, then SIGKILL after 10 s) and removes its data. */
+  stop(): Promise<number | null>;
+}
+
+export interface StartOptions {
+  /** Extra node flags, e.g. `--cpu-prof`. */
+  nodeFlags?: string[];
+  env?: Record<string, string>;
+}
+
+const live = new Set<ChildProcess>();
+
+/** Kills whatever is still running: used on the way out, including after a crash or Ctrl-C. */
+export function killAllServers(): void {
+  for (const child of live) if (child.exitCode === null && child.pid) process.kill(child.pid, 'SIGKILL');
+}
+
+export async function startTarget(kind: TargetKind, options: StartOptions = {}): Promise<RunningTarget> {
+  const dataDir = mkdtempSync(join(REPO_ROOT, 'bench', 'results', `data-${kind}-`));
+  const { script, args } = targetCommand(kind, dataDir);
+  const [cmd, argv] = pinned('server', [
+    process.execPath,
+    ...(options.nodeFlags ?? []),
+    '--import',
+    'tsx',
+    script,
+    ...args,
+  ]);
+  const child = spawn(cmd, argv, {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...(kind === 'segmentchat' ? SEGMENTCHAT_ENV : {}), ...options.env },
+  });
+  live.add(child);
+  const log: string[] = [];
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`${kind} did not start in 60 s:\n${log.join('\n')}`)),
+      60_000,
+    );
+    const onLine = (line: string) => {
+      log.push(line);
+      if (log.length > 200) log.shift();
+      const match = /listening on (https?:\/\/\S+)/.exec(line);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!.replace('0.0.0.0', '127.0.0.1').replace(/\/$/, ''));
+      }
+    };
+    // Both pipes are read to the end: a full pipe would block the server mid-benchmark.
+    createInterface({ input: child.stdout }).on('line', onLine);
+    createInterface({ input: child.stderr }).on('line', onLine);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`${kind} exited with ${code} before listening:\n${log.join('\n')}`));
+    });
+  });
+  return {
+    kind,
+    pid: child.pid!,
+    url,
+    dataDir,
+    log,
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        await exited;
+        clearTimeout(killer);
+      }
+      live.delete(child);
+      rmSync(dataDir, { recursive: true, force: true });
+      return child.exitCode;
+    },
+  };
+}
