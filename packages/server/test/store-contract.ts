@@ -1,0 +1,208 @@
+import { describe, expect, it } from 'vitest';
+import type { NewMessage, Store, UserRow } from '../src/store.ts';
+
+let n = 0;
+function user(role: UserRow['role'] = 'user'): UserRow {
+  n++;
+  return {
+    id: `u${n}`,
+    username: `user${n}`,
+    usernameKey: `user${n}`,
+    skeleton: `user${n}`,
+    passwordHash: null,
+    role,
+    mustChangePassword: false,
+    createdAt: n,
+    expiresAt: role === 'visitor' ? 1000 : null,
+    disabled: false,
+    lastSeen: null,
+  };
+}
+
+function msg(
+  channelId: string,
+  author: UserRow,
+  text: string,
+  clientMsgId = crypto.randomUUID(),
+): NewMessage {
+  return {
+    id: crypto.randomUUID(),
+    channelId,
+    authorId: author.id,
+    authorName: author.username,
+    clientMsgId,
+    kind: 'text',
+    text,
+    attachments: [],
+    createdAt: Date.now(),
+  };
+}
+
+/**
+ * What every `Store` must do, whatever it is built on. A Postgres store runs this same suite.
+ * `make` returns a fresh, empty store.
+ */
+export function storeContract(name: string, make: () => Promise<Store>): void {
+  describe(`Store contract: ${name}`, () => {
+    async function setup() {
+      const store = await make();
+      const a = user();
+      const b = user();
+      await store.createUser(a);
+      await store.createUser(b);
+      await store.createChannel({
+        id: 'c1',
+        kind: 'channel',
+        name: 'c-one',
+        description: '',
+        visibility: 'public',
+        ownerId: a.id,
+        createdAt: 1,
+        dmUsers: null,
+      });
+      await store.addMember('c1', a.id, 1);
+      return { store, a, b };
+    }
+
+    it('refuses a second user with the same skeleton', async () => {
+      const { store, a } = await setup();
+      expect(await store.createUser({ ...user(), skeleton: a.skeleton })).toBe(false);
+      await store.close();
+    });
+
+    it('gives appended messages consecutive seq and rev, and dedups on (author, clientMsgId)', async () => {
+      const { store, a } = await setup();
+      const dup = crypto.randomUUID();
+      const r = await store.appendMessages([
+        msg('c1', a, 'one', dup),
+        msg('c1', a, 'two'),
+        msg('c1', a, 'again', dup),
+        msg('nope', a, 'x'),
+      ]);
+      expect(r.map((x) => x.status)).toEqual(['created', 'created', 'duplicate', 'refused']);
+      const [one, two, again] = r.map((x) => ('message' in x ? x.message : undefined));
+      expect([one!.seq, two!.seq]).toEqual([1, 2]);
+      expect([one!.rev, two!.rev]).toEqual([1, 2]);
+      expect(again).toEqual(one);
+      expect((await store.findChannel('c1'))?.lastSeq).toBe(2);
+      await store.close();
+    });
+
+    it('raises rev on edit and delete, and returns changes after a rev in rev order', async () => {
+      const { store, a } = await setup();
+      const r = await store.appendMessages([msg('c1', a, 'one'), msg('c1', a, 'two'), msg('c1', a, 'three')]);
+      const first = r[0]!.status === 'created' ? r[0]!.message : undefined;
+      const edited = await store.updateMessage(first!.id, { text: 'uno', deleted: false, editedAt: 5 });
+      expect(edited).toMatchObject({ rev: 4, seq: 1, text: 'uno', editedAt: 5 });
+      const changes = await store.changesSince('c1', 1, 10);
+      expect(changes.map((m) => [m.text, m.rev])).toEqual([
+        ['two', 2],
+        ['three', 3],
+        ['uno', 4],
+      ]);
+      const deleted = await store.updateMessage(first!.id, { text: '', deleted: true, editedAt: 6 });
+      expect(deleted).toMatchObject({ rev: 5, deleted: true, text: '' });
+      await store.close();
+    });
+
+    it('pages history newest-first into ascending pages', async () => {
+      const { store, a } = await setup();
+      await store.appendMessages(Array.from({ length: 5 }, (_, i) => msg('c1', a, `m${i + 1}`)));
+      const page = await store.history('c1', undefined, 2);
+      expect(page.messages.map((m) => m.seq)).toEqual([4, 5]);
+      expect(page.hasMore).toBe(true);
+      const rest = await store.history('c1', 4, 10);
+      expect(rest.messages.map((m) => m.seq)).toEqual([1, 2, 3]);
+      expect(rest.hasMore).toBe(false);
+      await store.close();
+    });
+
+    it('tracks membership, member counts and what a user sees', async () => {
+      const { store, a, b } = await setup();
+      await store.createChannel({
+        id: 'p1',
+        kind: 'channel',
+        name: 'hidden',
+        description: '',
+        visibility: 'private',
+        ownerId: a.id,
+        createdAt: 2,
+        dmUsers: null,
+      });
+      await store.addMember('p1', a.id, 2);
+      expect(await store.addMember('p1', a.id, 3)).toBe(false);
+      expect((await store.listChannels(b.id, true)).map((c) => c.id)).toEqual(['c1']);
+      expect((await store.listChannels(a.id, true)).map((c) => c.id).sort()).toEqual(['c1', 'p1']);
+      expect(await store.shareChannel(a.id, b.id)).toBe(false);
+      await store.addMember('c1', b.id, 4);
+      expect(await store.shareChannel(a.id, b.id)).toBe(true);
+      expect(await store.channelView('c1', b.id)).toMatchObject({ joined: true, memberCount: 2 });
+      expect(await store.removeMember('c1', b.id)).toBe(true);
+      expect(await store.channelView('c1', b.id)).toMatchObject({ joined: false, memberCount: 1 });
+      await store.close();
+    });
+
+    it('names a DM after the peer for each side', async () => {
+      const { store, a, b } = await setup();
+      await store.createChannel({
+        id: 'd1',
+        kind: 'dm',
+        name: 'dm',
+        description: '',
+        visibility: 'private',
+        ownerId: null,
+        createdAt: 3,
+        dmUsers: [a.id, b.id],
+      });
+      expect((await store.findDm(b.id, a.id))?.id).toBe('d1');
+      expect(await store.channelView('d1', a.id)).toMatchObject({ name: b.username, peerId: b.id });
+      expect(await store.channelView('d1', b.id)).toMatchObject({ name: a.username, peerId: a.id });
+      await store.close();
+    });
+
+    it('sweeps expired sessions and visitors, keeping their messages', async () => {
+      const { store, a } = await setup();
+      const v = user('visitor');
+      await store.createUser(v);
+      await store.addMember('c1', v.id, 1);
+      await store.createSession({ tokenHash: 'old', userId: a.id, createdAt: 0, expiresAt: 10 });
+      await store.createSession({ tokenHash: 'new', userId: a.id, createdAt: 0, expiresAt: 10_000 });
+      const [r] = await store.appendMessages([msg('c1', v, 'from a visitor')]);
+      expect(await store.sweepExpired(5000)).toEqual({ sessions: 1, visitors: 1 });
+      expect(await store.findSession('new')).toBeDefined();
+      expect(await store.findUserById(v.id)).toBeUndefined();
+      const kept = await store.findMessage(r!.status === 'created' ? r!.message.id : '');
+      expect(kept).toMatchObject({ authorId: null, authorName: v.username });
+      expect((await store.findChannel('c1'))?.memberCount).toBe(1);
+      await store.close();
+    });
+
+    it('turns a visitor into an account with the same id', async () => {
+      const { store } = await setup();
+      const v = user('visitor');
+      await store.createUser(v);
+      expect(
+        await store.upgradeVisitor(v.id, {
+          username: 'grown',
+          usernameKey: 'grown',
+          skeleton: 'grown',
+          passwordHash: 'h',
+        }),
+      ).toBe(true);
+      expect(await store.findUserById(v.id)).toMatchObject({
+        role: 'user',
+        username: 'grown',
+        expiresAt: null,
+      });
+      expect(
+        await store.upgradeVisitor(v.id, {
+          username: 'again',
+          usernameKey: 'again',
+          skeleton: 'again',
+          passwordHash: 'h',
+        }),
+      ).toBe(false);
+      await store.close();
+    });
+  });
+}
