@@ -5,8 +5,17 @@ import type { ServerEvent } from '@segmentchat/protocol';
  * node it stays in process; with several, a Redis bus carries the same messages between them.
  */
 export type BusMessage =
-  /** To every connection subscribed to the channel, but those of `exceptUser`. */
-  | { kind: 'channel'; channelId: string; event: ServerEvent; exceptUser?: string }
+  /**
+   * To every connection subscribed to the channel, but those of `exceptUser` and the
+   * `exceptConnections` (members linked to the channel's host, which forwards to them).
+   */
+  | {
+      kind: 'channel';
+      channelId: string;
+      event: ServerEvent;
+      exceptUser?: string;
+      exceptConnections?: string[];
+    }
   /** To every connection subscribed to any of the channels, once per connection. */
   | { kind: 'channels'; channelIds: string[]; event: ServerEvent }
   /** To every connection of the user (or just one of them). */

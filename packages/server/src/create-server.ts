@@ -6,11 +6,13 @@ import type { FastifyInstance } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import { HttpRoute } from '@segmentchat/protocol';
+import type { Bus } from './bus.ts';
 import { AccountService } from './account-service.ts';
 import { registerAuthRoutes } from './auth-routes.ts';
 import { ChannelService } from './channel-service.ts';
 import { CommitBatcher } from './commit-batcher.ts';
 import { defaultConfig } from './config.ts';
+import { HostService } from './host-service.ts';
 import type { ServerConfig } from './config.ts';
 import { sendError } from './http-errors.ts';
 import { LocalBus } from './local-bus.ts';
@@ -23,6 +25,7 @@ import type { Handlers } from './request-handlers.ts';
 import type { Services } from './services.ts';
 import { SignalRelay } from './signal-relay.ts';
 import { SqliteStore } from './sqlite-store.ts';
+import { TrafficMetrics } from './traffic-metrics.ts';
 import type { Store } from './store.ts';
 import { WsGateway } from './ws-gateway.ts';
 
@@ -65,11 +68,22 @@ export async function createServer(options: ServerOptions = {}): Promise<ChatSer
   const store =
     options.store ??
     new SqliteStore(join(config.dataDir, 'segment_chat.db'), { synchronous: config.sqliteSynchronous });
-  const bus = new LocalBus();
+  const localBus = new LocalBus();
+  // Every service publishes through the host service's route, which leaves members linked to a
+  // channel's host out of that channel's new messages (the host forwards those).
+  let hosts: HostService | null = null;
+  const bus: Bus = {
+    publish: (m) => localBus.publish(hosts ? hosts.route(m) : m),
+    subscribe: (l) => localBus.subscribe(l),
+  };
   const metrics = new Metrics();
+  const traffic = new TrafficMetrics(async (id) => (await store.findChannel(id))?.kind === 'dm');
   const secret = serverSecret(config.dataDir);
+  const relayKey = (userId: string) =>
+    createHmac('sha256', secret).update(`relay:${userId}`).digest('base64url');
   const batcher = new CommitBatcher(store, metrics);
   const channels = new ChannelService(store, bus);
+  hosts = new HostService(store, localBus, channels, batcher, relayKey, traffic);
   const accounts = new AccountService(store, config, (userId) => channels.joinDefault(userId));
   const services: Services = {
     config,
@@ -88,8 +102,15 @@ export async function createServer(options: ServerOptions = {}): Promise<ChatSer
     ),
     presence: new PresenceService(store, bus, channels),
     signals: new SignalRelay(store, bus),
-    relayKey: (userId) => createHmac('sha256', secret).update(`relay:${userId}`).digest('base64url'),
+    hosts,
+    traffic,
+    relayKey,
   };
+  // Someone coming online learns who hosts its channels (the channel header shows it).
+  localBus.subscribe((m) => {
+    if (m.kind === 'channels' && m.event.type === 'presence' && m.event.status === 'online')
+      void hosts.greet(m.event.userId).catch(() => {});
+  });
   await channels.ensureGeneral();
   await accounts.ensureAdmin();
 
@@ -105,6 +126,7 @@ export async function createServer(options: ServerOptions = {}): Promise<ChatSer
   registerAuthRoutes(app, services);
   const gateway = new WsGateway(services, { ...requestHandlers, ...options.handlers });
   gateway.attach(app.server);
+  traffic.watch(app.server);
 
   const startedAt = Date.now();
   app.get(HttpRoute.HEALTH, async () => ({
@@ -113,7 +135,7 @@ export async function createServer(options: ServerOptions = {}): Promise<ChatSer
     connections: gateway.connectionCount,
   }));
   app.get(HttpRoute.METRICS, async (_req, reply) =>
-    reply.type('text/plain; version=0.0.4').send(metrics.render()),
+    reply.type('text/plain; version=0.0.4').send(metrics.render() + traffic.render()),
   );
 
   if (config.webRoot && existsSync(join(config.webRoot, 'index.html'))) {

@@ -18,7 +18,7 @@ export type Handler<T extends RequestType> = (
 /** Every request type has a handler: a forgotten one is a compile error. */
 export type Handlers = { [T in RequestType]: Handler<T> };
 
-/** Requests of features that live in later issues (host relay, streams) until they land. */
+/** Requests of features that live in later issues (streams) until they land. */
 const notYet = async (): Promise<never> => {
   throw new ChatError(ErrorCode.UNKNOWN_TYPE, 'Not supported by this server yet');
 };
@@ -44,7 +44,16 @@ export const requestHandlers: Handlers = {
     return {};
   },
   'dm.open': async ({ user, services }, p) => ({ channel: await services.channels.openDm(user, p.userId) }),
-  'message.send': async ({ user, services }, p) => ({ message: await services.messages.send(user, p) }),
+  'message.send': async ({ user, services }, p) => {
+    const message = await services.messages.send(user, p);
+    // The DM counters let a test prove that a direct DM never came this way.
+    await services.traffic.noteSend(
+      message.channelId,
+      JSON.stringify(p).length,
+      JSON.stringify({ type: 'message.new', message }).length,
+    );
+    return { message };
+  },
   'message.edit': async ({ user, services }, p) => ({
     message: await services.messages.edit(user, p.messageId, p.text),
   }),
@@ -63,10 +72,15 @@ export const requestHandlers: Handlers = {
   },
   signal: async ({ user, connection, services }, p) => {
     await services.signals.relay(user, connection.id, p);
+    services.traffic.signals++;
+    services.hosts.noteSignal(user, connection.id, p.topic);
     return {};
   },
-  'host.relay': notYet,
-  'host.status': notYet,
+  'host.relay': async ({ user, connection, services }, p) => services.hosts.relay(user, connection, p),
+  'host.status': async ({ user, connection, services }, p) => {
+    await services.hosts.status(user, connection, p);
+    return {};
+  },
   'stream.start': notYet,
   'stream.stop': notYet,
   'stream.join': notYet,

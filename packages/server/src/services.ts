@@ -1,12 +1,14 @@
 import type { AccountService } from './account-service.ts';
 import type { Bus } from './bus.ts';
 import type { ChannelService } from './channel-service.ts';
+import type { HostService } from './host-service.ts';
 import type { ServerConfig } from './config.ts';
 import type { MessageService } from './message-service.ts';
 import type { Metrics } from './metrics.ts';
 import type { PresenceService } from './presence-service.ts';
 import type { SignalRelay } from './signal-relay.ts';
 import type { Store } from './store.ts';
+import type { TrafficMetrics } from './traffic-metrics.ts';
 
 /** The domain services, built once in `create-server.ts` and handed to the edges. */
 export interface Services {
@@ -19,6 +21,10 @@ export interface Services {
   messages: MessageService;
   presence: PresenceService;
   signals: SignalRelay;
+  /** Hosted channels: who hosts, relayed messages, fan-out to linked members. */
+  hosts: HostService;
+  /** DM, relay and byte counters for /metrics. */
+  traffic: TrafficMetrics;
   /** The per-user secret for messages a channel host relays (HMAC of the user id). */
   relayKey(userId: string): string;
 }

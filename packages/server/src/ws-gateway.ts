@@ -221,7 +221,8 @@ export class WsGateway {
         const conns = this.byChannel.get(m.channelId);
         if (!conns) return;
         const bytes = Buffer.from(JSON.stringify(m.event));
-        for (const c of conns) if (c.userId !== m.exceptUser) c.sendBytes(bytes);
+        const skip = m.exceptConnections ? new Set(m.exceptConnections) : null;
+        for (const c of conns) if (c.userId !== m.exceptUser && !skip?.has(c.id)) c.sendBytes(bytes);
         return;
       }
       case 'channels': {
