@@ -11,6 +11,9 @@ export class Metrics {
   framesIn = 0;
   frameErrors = 0;
   commitBatches = 0;
+  /** Messages stored per second over the last 10 whole seconds, for people reading /metrics raw. */
+  private readonly perSecond = new Array<number>(11).fill(0);
+  private perSecondAt = Math.floor(Date.now() / 1000);
   private readonly latencyCounts = new Array<number>(LATENCY_BUCKETS.length).fill(0);
   private latencySum = 0;
   private latencyCount = 0;
@@ -18,14 +21,36 @@ export class Metrics {
   observeCommit(seconds: number, messages: number): void {
     this.commitBatches++;
     this.messagesTotal += messages;
+    this.advance();
+    this.perSecond[this.perSecondAt % this.perSecond.length]! += messages;
     this.latencySum += seconds;
     this.latencyCount++;
     for (let i = 0; i < LATENCY_BUCKETS.length; i++)
       if (seconds <= LATENCY_BUCKETS[i]!) this.latencyCounts[i]!++;
   }
 
+  /** Clears the slots of seconds that passed with no commit. */
+  private advance(): void {
+    const now = Math.floor(Date.now() / 1000);
+    for (let t = Math.max(this.perSecondAt + 1, now - this.perSecond.length); t <= now; t++)
+      this.perSecond[t % this.perSecond.length] = 0;
+    this.perSecondAt = Math.max(this.perSecondAt, now);
+  }
+
+  /** Average over the 10 complete seconds before the current one. */
+  messagesPerSecond(): number {
+    this.advance();
+    const len = this.perSecond.length;
+    let sum = 0;
+    for (let i = 1; i < len; i++) sum += this.perSecond[(this.perSecondAt - i + len) % len]!;
+    return sum / (len - 1);
+  }
+
   render(): string {
     const lines = [
+      '# HELP segmentchat_messages_per_second Messages stored per second, averaged over the last 10 s.',
+      '# TYPE segmentchat_messages_per_second gauge',
+      `segmentchat_messages_per_second ${this.messagesPerSecond()}`,
       '# HELP segmentchat_connections Open WebSocket connections.',
       '# TYPE segmentchat_connections gauge',
       `segmentchat_connections ${this.connections}`,

@@ -112,9 +112,11 @@ describe('crash safety', () => {
     const c = await TestClient.connect(second.url, tokens[0]!);
     const { messages } = await c.request('message.history', { channelId, limit: 1 });
     expect(messages[0]!.seq).toBe(channel.lastSeq);
-    await c.close();
+    // SIGTERM is the graceful path: sockets closed with 1001, store closed, exit code 0.
+    const exited = new Promise<number | null>((resolve) => second.child.once('exit', resolve));
     second.child.kill('SIGTERM');
-    await new Promise((resolve) => second.child.once('exit', resolve));
+    expect((await c.closed).code).toBe(1001);
+    expect(await exited).toBe(0);
     child = undefined;
   });
 });
