@@ -45,17 +45,6 @@ export class AccountService {
     this.registerByIp = new RateLimiter(config.limits.register);
   }
 
-  /** Creates `admin`/`admin` on first start; it must change its password before anything else. */
-  async ensureAdmin(): Promise<void> {
-    if (await this.store.findUserByKey('admin')) return;
-    await this.store.createUser({
-      ...this.newRow('admin', 'user'),
-      role: 'admin',
-      passwordHash: await argon2.hash('admin', { type: argon2.argon2id }),
-      mustChangePassword: true,
-    });
-  }
-
   async register(
     username: string,
     password: string,

@@ -8,6 +8,8 @@ import fastifyStatic from '@fastify/static';
 import { HttpRoute } from '@segmentchat/protocol';
 import type { Bus } from './bus.ts';
 import { AccountService } from './account-service.ts';
+import { setupAdmin } from './admin-setup.ts';
+import type { AdminOptions } from './admin-setup.ts';
 import { registerAuthRoutes } from './auth-routes.ts';
 import { ChannelService } from './channel-service.ts';
 import { CommitBatcher } from './commit-batcher.ts';
@@ -19,6 +21,7 @@ import { LocalBus } from './local-bus.ts';
 import type { AttachmentResolver } from './message-service.ts';
 import { MessageService } from './message-service.ts';
 import { Metrics } from './metrics.ts';
+import { registerPasswordChangeGate } from './password-change-gate.ts';
 import { PresenceService } from './presence-service.ts';
 import { requestHandlers } from './request-handlers.ts';
 import type { Handlers } from './request-handlers.ts';
@@ -36,6 +39,8 @@ export interface ServerOptions extends Partial<Omit<ServerConfig, 'limits'>> {
   /** Replaces handlers of request types (later features plug in here). */
   handlers?: Partial<Handlers>;
   resolveAttachments?: AttachmentResolver;
+  /** The first admin's password, supervision, how to exit (see admin-setup.ts). */
+  admin?: AdminOptions;
 }
 
 export interface ChatServer {
@@ -112,7 +117,6 @@ export async function createServer(options: ServerOptions = {}): Promise<ChatSer
       void hosts.greet(m.event.userId).catch(() => {});
   });
   await channels.ensureGeneral();
-  await accounts.ensureAdmin();
 
   // Auth bodies are tiny; 64 KiB refuses junk early. Per-request logs (info) would drown the
   // useful lines, so the log starts at warnings.
@@ -123,9 +127,16 @@ export async function createServer(options: ServerOptions = {}): Promise<ChatSer
   });
   await app.register(fastifyCookie);
   app.setErrorHandler((e, req, reply) => sendError(reply, e, req));
+  // Before every route: an account that must change its password can do nothing else.
+  registerPasswordChangeGate(app, services);
   registerAuthRoutes(app, services);
   const gateway = new WsGateway(services, { ...requestHandlers, ...options.handlers });
   gateway.attach(app.server);
+  await setupAdmin(app, services, {
+    ...options.admin,
+    connections: () => gateway.connectionCount,
+    close: (o) => self.close(o),
+  });
   traffic.watch(app.server);
 
   const startedAt = Date.now();
@@ -155,7 +166,7 @@ export async function createServer(options: ServerOptions = {}): Promise<ChatSer
   const sweeper = setInterval(() => void store.sweepExpired(Date.now()).catch(() => {}), 10 * 60_000).unref();
   let closing: Promise<void> | undefined;
 
-  return {
+  const self: ChatServer = {
     app,
     services,
     gateway,
@@ -180,4 +191,5 @@ export async function createServer(options: ServerOptions = {}): Promise<ChatSer
       return closing;
     },
   };
+  return self;
 }

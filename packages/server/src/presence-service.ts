@@ -49,6 +49,11 @@ export class PresenceService {
     await this.announce(userId, entry.username, before, now);
   }
 
+  /** Users with at least one open connection (online or away). */
+  get onlineCount(): number {
+    return this.online.size;
+  }
+
   status(userId: string): PresenceStatus {
     const entry = this.online.get(userId);
     if (!entry || entry.connections.size === 0) return 'offline';

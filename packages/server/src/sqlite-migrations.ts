@@ -78,6 +78,22 @@ const migrations: string[] = [
   -- Exactly-once: a resend of the same clientMsgId by the same author finds the first copy.
   CREATE UNIQUE INDEX messages_dedup ON messages(author_id, client_msg_id) WHERE author_id IS NOT NULL;
   `,
+  // 2. Admin (issue 6): server facts such as "the first admin was created" (so a deleted or
+  // renamed admin is never recreated), and the audit log of admin actions.
+  `
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+  INSERT INTO meta (key, value) SELECT 'admin_created', '1' WHERE EXISTS (SELECT 1 FROM users WHERE role = 'admin');
+  CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at INTEGER NOT NULL,
+    actor_id TEXT,
+    actor_name TEXT NOT NULL,
+    action TEXT NOT NULL,
+    target TEXT NOT NULL,
+    detail TEXT NOT NULL,
+    ip TEXT NOT NULL
+  );
+  `,
 ];
 
 export function migrate(db: Database): void {

@@ -107,6 +107,11 @@ export class SqliteStore implements Store {
     migrate(this.db);
   }
 
+  /** The one connection, shared by feature stores (admin) so their writes never contend with ours. */
+  get database(): Database {
+    return this.db;
+  }
+
   /** Prepared once, reused: statements are the hot path of every request. */
   private q(sql: string): Statement {
     let s = this.stmts.get(sql);
