@@ -40,6 +40,10 @@ export interface ServerConfig {
     register: RateSpec;
     /** A connection whose unsent bytes exceed this is too slow to keep up and is closed. */
     socketBufferBytes: number;
+    /** Largest upload body, counted while it streams in (SEGMENTCHAT_UPLOAD_MAX_BYTES). */
+    uploadBytes: number;
+    /** Largest image area, read from its header before decoding (SEGMENTCHAT_UPLOAD_MAX_PIXELS). */
+    uploadPixels: number;
   };
   /** Sessions of accounts live this long (30 days); visitors live `visitorTtlMs` (24 hours). */
   sessionTtlMs: number;
@@ -69,6 +73,10 @@ export const defaultConfig: ServerConfig = {
     login: { burst: 10, perSecond: 1 / 6 },
     register: { burst: 20, perSecond: 1 / 30 },
     socketBufferBytes: 8 * 1024 * 1024,
+    // 10 MB holds any phone photo; 40 MP (e.g. 7,750 x 5,160) is above phone cameras yet keeps a
+    // decoded RGBA frame near 160 MB, so a small file cannot expand into gigabytes.
+    uploadBytes: 10 * 1024 * 1024,
+    uploadPixels: 40_000_000,
   },
   sessionTtlMs: 30 * 24 * 3600_000,
   visitorTtlMs: 24 * 3600_000,
@@ -125,6 +133,8 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Ser
         perSecond: number(env.WS_REQUESTS_PER_SECOND, d.limits.wsRequests.perSecond),
       },
       sends: { ...d.limits.sends, perSecond: number(env.SENDS_PER_SECOND, d.limits.sends.perSecond) },
+      uploadBytes: number(env.SEGMENTCHAT_UPLOAD_MAX_BYTES, d.limits.uploadBytes),
+      uploadPixels: number(env.SEGMENTCHAT_UPLOAD_MAX_PIXELS, d.limits.uploadPixels),
     },
   };
 }

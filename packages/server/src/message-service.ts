@@ -9,7 +9,7 @@ import type { RateSpec } from './config.ts';
 import type { Store, UserRow } from './store.ts';
 
 /** Turns attachment ids into stored attachments the caller may use; the uploads issue plugs in here. */
-export type AttachmentResolver = (user: UserRow, ids: string[]) => Promise<Attachment[]>;
+export type AttachmentResolver = (user: UserRow, ids: string[], channelId: string) => Promise<Attachment[]>;
 
 const noUploads: AttachmentResolver = async (_user, ids) => {
   if (ids.length > 0) throw ChatError.notFound('No such attachment');
@@ -40,7 +40,7 @@ export class MessageService {
     if (wait > 0) throw ChatError.rateLimited(wait);
     const channel = await this.channels.joined(user, p.channelId);
     if (p.text.trim() === '' && p.attachments.length === 0) throw ChatError.invalid('The message is empty');
-    const attachments = await this.resolveAttachments(user, p.attachments);
+    const attachments = await this.resolveAttachments(user, p.attachments, channel.id);
     const r = await this.batcher.append({
       id: newId(),
       channelId: channel.id,
