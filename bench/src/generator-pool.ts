@@ -25,6 +25,8 @@ export class GeneratorPool {
   private seq = 0;
   /** Which generator holds each client. */
   readonly home = new Map<number, number>();
+  /** Seeded accounts' tokens (SegmentChat), attached to the clients as they are assigned. */
+  tokens = new Map<number, string>();
 
   static async start(count: number, target: TargetKind, url: string): Promise<GeneratorPool> {
     const pool = new GeneratorPool();
@@ -87,7 +89,8 @@ export class GeneratorPool {
     for (const spec of clients) {
       const index = this.home.get(spec.idx) ?? spec.idx % this.gens.length;
       this.home.set(spec.idx, index);
-      parts[index]!.push(spec);
+      const token = this.tokens.get(spec.idx);
+      parts[index]!.push(token === undefined ? spec : { ...spec, token });
     }
     return parts;
   }

@@ -14,6 +14,7 @@ import { Histogram } from './histogram.ts';
 import { nowUs, sleep } from './mono-clock.ts';
 import type { BenchOptions } from './options.ts';
 import { CpuMeter, rssBytes } from './proc-stats.ts';
+import { seedAccounts } from './segmentchat-accounts.ts';
 import { startTarget, type RunningTarget, type StartOptions } from './server-process.ts';
 import type { TargetKind } from './targets.ts';
 
@@ -22,9 +23,18 @@ export interface TargetSession {
   server: RunningTarget;
   pool: GeneratorPool;
   opts: BenchOptions;
+  /** SegmentChat: bearer tokens of the seeded accounts, by client index. */
+  tokens: Map<number, string>;
 }
 
-/** Starts the target and its generators, runs `fn`, and always stops both by pid. */
+/** Client index of the account that creates SegmentChat channels during setup. */
+const OWNER_IDX = 9_999_999;
+
+/**
+ * Starts the target and its generators, runs `fn`, and always stops both by pid. For SegmentChat
+ * the accounts of clients 0..clients (one spare, for a sender living in the coordinator) and of
+ * the setup owner are seeded first.
+ */
 export async function withTarget<T>(
   kind: TargetKind,
   opts: BenchOptions,
@@ -32,12 +42,20 @@ export async function withTarget<T>(
   fn: (s: TargetSession) => Promise<T>,
   start: StartOptions = {},
 ): Promise<T> {
-  const server = await startTarget(kind, start);
+  let tokens = new Map<number, string>();
+  const prepare = async (dataDir: string) => {
+    if (kind !== 'segmentchat') return;
+    const accounts = Array.from({ length: clients + 1 }, (_, idx) => ({ idx, name: clientName(idx) }));
+    accounts.push({ idx: OWNER_IDX, name: clientName(OWNER_IDX) });
+    tokens = await seedAccounts(dataDir, accounts);
+  };
+  const server = await startTarget(kind, { ...start, prepare });
   let pool: GeneratorPool | null = null;
   try {
     const auto = Math.max(layout.pinned ? layout.cores - 1 : 1, Math.ceil(clients / 5000));
     pool = await GeneratorPool.start(opts.generators || auto, kind, server.url);
-    return await fn({ kind, server, pool, opts });
+    pool.tokens = tokens;
+    return await fn({ kind, server, pool, opts, tokens });
   } finally {
     await pool?.stop();
     const code = await server.stop();
@@ -57,21 +75,18 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-let accountSeq = 0;
-/** A fresh username per client (3-32 chars of [A-Za-z0-9_.-]). */
+/** A username per client (3-32 chars of [A-Za-z0-9_.-]); every target run starts empty. */
 export function clientName(idx: number): string {
-  return `b${process.pid % 10000}n${accountSeq}u${idx}`;
-}
-export function nextAccountBatch(): void {
-  accountSeq += 1;
+  return `bench${idx}`;
 }
 
 /** A client living in the coordinator (room setup, the storm's sender). */
 export async function coordinatorClient(s: TargetSession, idx: number): Promise<BenchClient> {
   const ignore = { delivery: () => undefined, closed: () => undefined };
   const client = createClient(s.kind, idx, s.server.url, ignore);
-  if (client instanceof SegmentChatClient)
-    client.token = await registerAccount(s.server.url, clientName(idx));
+  if (client instanceof SegmentChatClient) {
+    client.token = s.tokens.get(idx) ?? (await registerAccount(s.server.url, clientName(idx)));
+  }
   await client.connect();
   return client;
 }
@@ -82,7 +97,7 @@ export async function coordinatorClient(s: TargetSession, idx: number): Promise<
  */
 export async function prepareRooms(s: TargetSession, names: string[]): Promise<string[]> {
   if (s.kind !== 'segmentchat') return names;
-  const owner = (await coordinatorClient(s, 9_999_999)) as SegmentChatClient;
+  const owner = (await coordinatorClient(s, OWNER_IDX)) as SegmentChatClient;
   const ids: string[] = [];
   for (const name of names) ids.push(await owner.createChannel(name));
   await owner.close();

@@ -20,6 +20,8 @@ export interface StartOptions {
   /** Extra node flags, e.g. `--cpu-prof`. */
   nodeFlags?: string[];
   env?: Record<string, string>;
+  /** Runs on the fresh data directory before the server starts (seeding accounts). */
+  prepare?: (dataDir: string) => Promise<void>;
 }
 
 const live = new Set<ChildProcess>();
@@ -31,6 +33,7 @@ export function killAllServers(): void {
 
 export async function startTarget(kind: TargetKind, options: StartOptions = {}): Promise<RunningTarget> {
   const dataDir = mkdtempSync(join(REPO_ROOT, 'bench', 'results', `data-${kind}-`));
+  await options.prepare?.(dataDir);
   const { script, args } = targetCommand(kind, dataDir);
   const [cmd, argv] = pinned('server', [
     process.execPath,

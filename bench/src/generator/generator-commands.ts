@@ -6,6 +6,8 @@ export interface ClientSpec {
   idx: number;
   name: string;
   rooms: string[];
+  /** SegmentChat: the account's bearer token when it was seeded; else the generator registers it. */
+  token?: string;
 }
 
 /** An open-loop sender: `client` posts to `room` at `rate` messages/s. */

@@ -32,7 +32,7 @@ async function register(clients: ClientSpec[], concurrency: number): Promise<Set
   const started = performance.now();
   if (target !== 'segmentchat') return { ms: 0, done: clients.length, failed: 0 };
   const outcome = await mapLimit(clients, concurrency, async (spec) => {
-    tokens.set(spec.idx, await registerAccount(url, spec.name));
+    tokens.set(spec.idx, spec.token ?? (await registerAccount(url, spec.name)));
   });
   return { ms: performance.now() - started, done: clients.length - outcome.failed, ...outcome };
 }

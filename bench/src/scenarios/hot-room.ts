@@ -4,7 +4,6 @@ import {
   clientName,
   fmtLoad,
   membersByRoom,
-  nextAccountBatch,
   prepareRooms,
   runLoad,
   withTarget,
@@ -82,7 +81,6 @@ export const HOT: Record<string, Metric> = {
 };
 
 export function hotRoomClients(members: number, room: string): ClientSpec[] {
-  nextAccountBatch();
   return Array.from({ length: members }, (_, idx) => ({ idx, name: clientName(idx), rooms: [room] }));
 }
 

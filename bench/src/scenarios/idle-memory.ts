@@ -3,7 +3,7 @@ import { sleep } from '../mono-clock.ts';
 import type { BenchOptions } from '../options.ts';
 import { rssBytes } from '../proc-stats.ts';
 import type { Metric, Results } from '../results.ts';
-import { clientName, nextAccountBatch, prepareRooms, withTarget } from '../scenario-kit.ts';
+import { clientName, prepareRooms, withTarget } from '../scenario-kit.ts';
 import type { TargetKind } from '../targets.ts';
 
 function idleMetric(count: number): Metric {
@@ -32,7 +32,6 @@ export async function idleMemory(kind: TargetKind, opts: BenchOptions, results: 
       s,
       Array.from({ length: Math.ceil(max / roomSize) }, (_, i) => `idle-${i}`),
     );
-    nextAccountBatch();
     const specs: ClientSpec[] = Array.from({ length: max }, (_, idx) => ({
       idx,
       name: clientName(idx),

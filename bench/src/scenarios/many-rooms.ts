@@ -5,7 +5,6 @@ import {
   clientName,
   fmtLoad,
   membersByRoom,
-  nextAccountBatch,
   prepareRooms,
   runLoad,
   seededRandom,
@@ -74,7 +73,6 @@ export async function manyRooms(kind: TargetKind, opts: BenchOptions, results: R
       s,
       sizes.map((_, i) => `room-${i}`),
     );
-    nextAccountBatch();
     const specs: ClientSpec[] = [];
     const sends: SendPlan[] = [];
     for (const [r, size] of sizes.entries()) {

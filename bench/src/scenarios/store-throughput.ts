@@ -1,15 +1,7 @@
 import type { ClientSpec, SendPlan } from '../generator/generator-commands.ts';
 import type { BenchOptions } from '../options.ts';
 import type { Metric, Results } from '../results.ts';
-import {
-  clientName,
-  fmtLoad,
-  membersByRoom,
-  nextAccountBatch,
-  prepareRooms,
-  runLoad,
-  withTarget,
-} from '../scenario-kit.ts';
+import { clientName, fmtLoad, membersByRoom, prepareRooms, runLoad, withTarget } from '../scenario-kit.ts';
 import type { TargetKind } from '../targets.ts';
 
 export const STORE: Record<string, Metric> = {
@@ -53,7 +45,6 @@ export async function storeThroughput(kind: TargetKind, opts: BenchOptions, resu
       s,
       Array.from({ length: roomCount }, (_, i) => `store-${i}`),
     );
-    nextAccountBatch();
     const specs: ClientSpec[] = [];
     const sends: SendPlan[] = [];
     for (const room of rooms) {
