@@ -61,13 +61,16 @@ export class PresenceService {
     return 'away';
   }
 
-  /** Online and away users who share a channel with `userId` (for `hello`). */
-  async visibleTo(userId: string): Promise<Presence[]> {
+  /**
+   * Presence of those users who are online or away (for `hello`). The gateway passes the users
+   * it sees in the caller's channels, so this stays in memory: a database check per online user
+   * would make each hello cost O(online users) queries.
+   */
+  snapshot(userIds: Iterable<string>): Presence[] {
     const out: Presence[] = [];
-    for (const [id, entry] of this.online) {
-      if (id === userId || (await this.store.shareChannel(userId, id))) {
-        out.push({ userId: id, username: entry.username, status: this.status(id), lastSeen: null });
-      }
+    for (const id of userIds) {
+      const entry = this.online.get(id);
+      if (entry) out.push({ userId: id, username: entry.username, status: this.status(id), lastSeen: null });
     }
     return out;
   }

@@ -202,7 +202,7 @@ export class WsGateway {
         connectionId: conn.id,
         serverTime: Date.now(),
         channels: locked ? [] : await channels.list(user),
-        presence: locked ? [] : await presence.visibleTo(user.id),
+        presence: locked ? [] : presence.snapshot(this.coMembers(conn)),
         iceServers: config.iceServers,
         relayKey: this.services.relayKey(user.id),
         streams: [],
@@ -254,6 +254,14 @@ export class WsGateway {
         }
         return;
     }
+  }
+
+  /** Users with a connection subscribed to one of this connection's channels, and itself. */
+  private coMembers(conn: Connection): Set<string> {
+    const users = new Set<string>([conn.userId!]);
+    for (const ch of conn.channels)
+      for (const c of this.byChannel.get(ch) ?? []) if (c.userId) users.add(c.userId);
+    return users;
   }
 
   private subscribe(conn: Connection, channelId: string, on: boolean): void {

@@ -122,6 +122,20 @@ describe('two users chat', () => {
     expect(off.lastSeen).toBeTypeOf('number');
   });
 
+  it('says in hello who is online among those sharing a channel, and no one else', async () => {
+    const again = await TestClient.connect(srv.url, (await register(srv.url, 'again')).token);
+    expect(again.hello!.presence).toEqual(
+      expect.arrayContaining([expect.objectContaining({ userId: alice.hello!.user.id, status: 'online' })]),
+    );
+    const loner = await register(srv.url, 'loner');
+    const l1 = await TestClient.connect(srv.url, loner.token);
+    await l1.request('channel.leave', { channelId: general });
+    await l1.close();
+    const l2 = await TestClient.connect(srv.url, loner.token);
+    expect(l2.hello!.presence.map((p) => p.userId)).toEqual([loner.user.id]);
+    await Promise.all([again.close(), l2.close()]);
+  });
+
   it('lists members and answers ping', async () => {
     const { members } = await alice.request('channel.members', { channelId: general });
     expect(members.map((m) => m.userId)).toEqual(
