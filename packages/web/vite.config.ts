@@ -1,8 +1,10 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { serviceWorkerPlugin } from './pwa/service-worker-plugin.ts';
 
 export default defineConfig({
-  plugins: [react()],
+  // serviceWorkerPlugin: emits sw.js (the offline app shell) in production builds.
+  plugins: [react(), serviceWorkerPlugin()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -1,6 +1,7 @@
 import { StrictMode, Suspense, lazy } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
+import { registerServiceWorker } from './pwa/register-service-worker.ts';
 import './styles/base.css';
 import './styles/sign-in.css';
 import './styles/shell.css';
@@ -25,3 +26,5 @@ createRoot(root).render(
     )}
   </StrictMode>,
 );
+
+registerServiceWorker();

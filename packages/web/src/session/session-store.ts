@@ -1,5 +1,6 @@
 import { ChatClient, api } from '@segmentchat/client';
 import { ChatError, ErrorCode, type User } from '@segmentchat/protocol';
+import { forgetUser, offlineClientOptions, rememberUser, rememberedUser } from './offline-stores.ts';
 
 /**
  * Who is signed in, and the one ChatClient of that session. Components never create clients or
@@ -36,12 +37,16 @@ export class SessionStore {
       const code = err instanceof ChatError ? err.code : null;
       if (code === ErrorCode.PASSWORD_CHANGE_REQUIRED) {
         this.set({ status: 'signedOut' });
+      } else if (code === ErrorCode.UNAVAILABLE && rememberedUser()) {
+        // No network (or the server is down): open the last account from its offline cache.
+        this.enter(rememberedUser()!);
       } else if (code === ErrorCode.UNAVAILABLE) {
         this.set({
           status: 'signedOut',
           notice: 'Can’t reach the server. Check your connection and try again.',
         });
       } else {
+        if (code === ErrorCode.UNAUTHENTICATED) void forgetUser();
         this.set({ status: 'signedOut' });
       }
     }
@@ -70,6 +75,7 @@ export class SessionStore {
 
   async signOut(notice?: string): Promise<void> {
     this.dropClient();
+    void forgetUser();
     this.set(notice === undefined ? { status: 'signedOut' } : { status: 'signedOut', notice });
     try {
       await api.logout(this.baseUrl);
@@ -85,10 +91,20 @@ export class SessionStore {
       return;
     }
     // Browsers authenticate the WebSocket with the session cookie, so no token is passed.
-    const client = new ChatClient({ url: this.baseUrl });
-    this.stopClientListeners = client.on('sessionEnded', () => {
+    const client = new ChatClient({ url: this.baseUrl, ...offlineClientOptions(user) });
+    rememberUser(user);
+    const stopEnded = client.on('sessionEnded', () => {
       void this.signOut('You were signed out. Sign in again to continue.');
     });
+    // Opened offline from the cache, the cookie is first checked at hello: refused means signed out.
+    const stopError = client.on('error', (e) => {
+      if (e.code === ErrorCode.UNAUTHENTICATED)
+        void this.signOut('Your session has ended. Sign in again to continue.');
+    });
+    this.stopClientListeners = () => {
+      stopEnded();
+      stopError();
+    };
     this.set({ status: 'signedIn', user, client });
     client.connect().catch(() => {
       // The client reports its connection state itself and keeps retrying; the banner shows it.
