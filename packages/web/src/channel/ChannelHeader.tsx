@@ -3,6 +3,7 @@ import { Icon } from '../components/Icon.tsx';
 import { MenuButton, type MenuItem } from '../components/Menu.tsx';
 import { useChatContext } from '../chat/chat-context.ts';
 import { stripBidiControls } from '../text/parse-rich-text.ts';
+import { useMemberCount } from '../chat/use-member-count.ts';
 
 export type HeaderAction = 'members' | 'invite' | 'leave';
 
@@ -16,6 +17,7 @@ export function ChannelHeader({
   onOpenNav: () => void;
 }) {
   const { me } = useChatContext();
+  const memberCount = useMemberCount(channel);
   const isPrivate = channel.visibility === 'private';
   const canInvite =
     isPrivate && channel.kind === 'channel' && (channel.ownerId === me.id || me.role === 'admin');
@@ -64,10 +66,10 @@ export function ChannelHeader({
           type="button"
           className="member-count"
           onClick={() => onAction('members')}
-          aria-label={`${channel.memberCount} member${channel.memberCount === 1 ? '' : 's'}`}
+          aria-label={`${memberCount} member${memberCount === 1 ? '' : 's'}`}
         >
           <Icon name="users" size={16} />
-          <span>{channel.memberCount}</span>
+          <span>{memberCount}</span>
         </button>
         {canInvite ? (
           <button

@@ -4,8 +4,6 @@ import { Icon } from '../components/Icon.tsx';
 import { useClient } from '../chat/use-chat.ts';
 import { errorText } from '../chat/error-text.ts';
 
-/** Typing notices go out at most this often; the server shows them for a few seconds. */
-const TYPING_INTERVAL_MS = 3000;
 /** Show the remaining-characters counter once this close to the limit. */
 const COUNTER_FROM = Limits.MESSAGE_TEXT_MAX - 500;
 
@@ -25,7 +23,6 @@ export function Composer({
   const client = useClient();
   const [text, setText] = useState(() => drafts.get(channel.id) ?? '');
   const ref = useRef<HTMLTextAreaElement>(null);
-  const lastTyping = useRef(0);
   const label = channel.kind === 'dm' ? `Message ${channel.name}` : `Message #${channel.name}`;
 
   // Grow with the text up to a cap (CSS max-height), like every modern chat composer.
@@ -39,11 +36,8 @@ export function Composer({
   function update(value: string) {
     setText(value);
     drafts.set(channel.id, value);
-    const now = Date.now();
-    if (value && now - lastTyping.current > TYPING_INTERVAL_MS) {
-      lastTyping.current = now;
-      client.notifyTyping(channel.id);
-    }
+    // The SDK throttles typing notices (one per 3 s), so every keystroke may call it.
+    if (value) client.notifyTyping(channel.id);
   }
 
   function send() {
@@ -54,7 +48,6 @@ export function Composer({
       return;
     }
     update('');
-    lastTyping.current = 0;
     // The SDK shows the message as pending at once and keeps it in its outbox until acked.
     client.sendMessage(channel.id, body).catch((err: unknown) => onToast(errorText(err)));
     onSent();

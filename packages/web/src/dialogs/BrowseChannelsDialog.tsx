@@ -1,8 +1,8 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { Channel } from '@segmentchat/protocol';
 import { Dialog } from '../components/Dialog.tsx';
 import { Icon } from '../components/Icon.tsx';
-import { useChannels, useClient } from '../chat/use-chat.ts';
+import { useClient } from '../chat/use-chat.ts';
 import { errorText } from '../chat/error-text.ts';
 
 export function BrowseChannelsDialog({
@@ -13,13 +13,25 @@ export function BrowseChannelsDialog({
   onJoined: (channel: Channel) => void;
 }) {
   const client = useClient();
-  const channels = useChannels();
+  // The client knows the channels it is in; the public ones it is not in come from the server.
+  const [channels, setChannels] = useState<readonly Channel[] | null>(null);
   const [query, setQuery] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [joining, setJoining] = useState<string | null>(null);
 
+  useEffect(() => {
+    let live = true;
+    client.request('channel.list', {}).then(
+      (r) => live && setChannels(r.channels),
+      (err: unknown) => live && setError(errorText(err)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [client]);
+
   const q = query.trim().toLowerCase();
-  const list = channels
+  const list = (channels ?? [])
     .filter((c) => c.kind === 'channel' && !c.joined)
     .filter((c) => !q || c.name.includes(q) || c.description.toLowerCase().includes(q))
     .sort((a, b) => b.memberCount - a.memberCount || a.name.localeCompare(b.name));
@@ -56,7 +68,9 @@ export function BrowseChannelsDialog({
           {error}
         </p>
       ) : null}
-      {list.length === 0 ? (
+      {channels === null ? (
+        <p className="empty-note">Loading channels…</p>
+      ) : list.length === 0 ? (
         <p className="empty-note">
           {q
             ? 'No channel matches that search.'

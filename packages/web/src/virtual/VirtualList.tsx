@@ -58,6 +58,7 @@ export function VirtualList<T>({
   const windowRef = useRef<HTMLDivElement>(null);
   const heights = useRef(new Map<string, number>());
   const stick = useRef(true);
+  const lastTop = useRef(0);
   const anchor = useRef<{ key: string; delta: number } | null>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [viewport, setViewport] = useState(600);
@@ -131,6 +132,7 @@ export function VirtualList<T>({
     });
     ro.observe(scroller);
     ro.observe(win);
+    if (headerRef.current) ro.observe(headerRef.current);
     setViewport(scroller.clientHeight);
     return () => ro.disconnect();
   }, []);
@@ -140,8 +142,13 @@ export function VirtualList<T>({
     if (!scroller) return;
     const top = scroller.scrollTop;
     const atBottom = top + scroller.clientHeight >= scroller.scrollHeight - STICK_THRESHOLD;
-    if (atBottom !== stick.current) onAtBottomChange?.(atBottom);
-    stick.current = atBottom;
+    // Scroll events arrive a frame late: rows measured taller meanwhile would look like the user
+    // scrolled away from the bottom. Only a move upwards (the user's doing) stops following.
+    const movedUp = top < lastTop.current - 1;
+    lastTop.current = top;
+    const next = atBottom || (stick.current && !movedUp);
+    if (next !== stick.current) onAtBottomChange?.(next);
+    stick.current = next;
     rememberAnchor(top);
     setScrollTop(top);
     if (top < NEAR_TOP) onNearTop?.();

@@ -1,0 +1,146 @@
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { eventually, hidden, visible } from './wait.ts';
+
+export const screenshotDir = new URL('../../docs/screenshots/', import.meta.url);
+
+/**
+ * Drives the app the way a person does, finding everything by role and accessible name, so the
+ * tests check what a screen reader would announce too.
+ */
+export class ChatPage {
+  /** Dialogs (alert/confirm) the page opened: an XSS test expects none. */
+  readonly dialogs: string[] = [];
+
+  private constructor(
+    readonly context: BrowserContext,
+    readonly page: Page,
+  ) {
+    page.on('dialog', (d) => {
+      this.dialogs.push(d.message());
+      void d.dismiss();
+    });
+  }
+
+  static async open(
+    browser: Browser,
+    baseUrl: string,
+    options: { colorScheme?: 'light' | 'dark'; viewport?: { width: number; height: number } } = {},
+  ): Promise<ChatPage> {
+    const context = await browser.newContext({
+      baseURL: baseUrl,
+      colorScheme: options.colorScheme ?? 'light',
+      viewport: options.viewport ?? { width: 1280, height: 800 },
+      deviceScaleFactor: 1,
+      // No transitions mid-screenshot; the app honours prefers-reduced-motion.
+      reducedMotion: 'reduce',
+    });
+    context.setDefaultTimeout(15_000);
+    const page = await context.newPage();
+    await page.goto('/');
+    return new ChatPage(context, page);
+  }
+
+  async register(username: string, password = 'correct horse 42'): Promise<void> {
+    await this.page.getByRole('tab', { name: 'Register' }).click();
+    await this.page.getByLabel('Username').fill(username);
+    await this.page.getByLabel('Password').fill(password);
+    await this.page.getByRole('button', { name: 'Create account' }).click();
+    await this.expectSignedIn(username);
+  }
+
+  async login(username: string, password = 'correct horse 42'): Promise<void> {
+    await this.page.getByRole('tab', { name: 'Log in' }).click();
+    await this.page.getByLabel('Username').fill(username);
+    await this.page.getByLabel('Password').fill(password);
+    await this.page.getByRole('button', { name: 'Log in', exact: true }).click();
+    await this.expectSignedIn(username);
+  }
+
+  async expectSignedIn(username: string): Promise<void> {
+    // On a phone the sidebar (account button, connection pill) is a closed drawer: hidden, but there.
+    await this.page
+      .getByRole('button', { name: `Account menu for ${username}`, includeHidden: true })
+      .waitFor({ state: 'attached' });
+    await eventually(() =>
+      this.page.getByRole('status', { name: 'Connection', includeHidden: true }).textContent(),
+    ).toBe('Online');
+  }
+
+  /** On a phone the sidebar is a drawer: open it before using what is inside. */
+  async showSidebar(): Promise<void> {
+    const toggle = this.page.getByRole('button', { name: 'Open navigation' });
+    if (await toggle.isVisible()) {
+      await toggle.click();
+      await visible(this.page.getByRole('navigation', { name: 'Channels' }));
+    }
+  }
+
+  channelLink(name: string): Locator {
+    return this.page
+      .getByRole('navigation', { name: 'Channels' })
+      .getByRole('button', { name: new RegExp(`^${name}(,|$)`) });
+  }
+
+  async openChannel(name: string): Promise<void> {
+    await this.showSidebar();
+    await this.channelLink(name).click();
+    await visible(this.page.getByRole('heading', { level: 1, name: new RegExp(`^${name}`) }));
+  }
+
+  async createChannel(
+    name: string,
+    options: { description?: string; private?: boolean } = {},
+  ): Promise<void> {
+    await this.showSidebar();
+    await this.page.getByRole('button', { name: 'Create channel' }).click();
+    const dialog = this.page.getByRole('dialog', { name: 'Create a channel' });
+    await dialog.getByLabel('Name').fill(name);
+    if (options.description) await dialog.getByLabel('Description').fill(options.description);
+    if (options.private) await dialog.getByRole('radio', { name: /Private/ }).check();
+    await dialog.getByRole('button', { name: 'Create channel' }).click();
+    await hidden(dialog);
+    await visible(this.page.getByRole('heading', { level: 1, name: new RegExp(`^${name}`) }));
+  }
+
+  async joinFromBrowse(name: string): Promise<void> {
+    await this.showSidebar();
+    await this.page.getByRole('button', { name: 'Browse channels' }).first().click();
+    const dialog = this.page.getByRole('dialog', { name: 'Browse channels' });
+    await dialog.getByRole('button', { name: `Join ${name}` }).click();
+    await hidden(dialog);
+    await visible(this.page.getByRole('heading', { level: 1, name: new RegExp(`^${name}`) }));
+  }
+
+  composer(): Locator {
+    return this.page.getByRole('textbox', { name: /^Message / });
+  }
+
+  async send(text: string): Promise<void> {
+    await this.composer().fill(text);
+    await this.composer().press('Enter');
+    await visible(this.message(text));
+  }
+
+  messageLog(): Locator {
+    return this.page.getByRole('log', { name: /^Messages in / });
+  }
+
+  /** A message article whose accessible name (author, time: text) contains `text`. */
+  message(text: string | RegExp): Locator {
+    const pattern = typeof text === 'string' ? new RegExp(escapeRegExp(text)) : text;
+    return this.messageLog().getByRole('article', { name: pattern });
+  }
+
+  async screenshot(name: string): Promise<void> {
+    await this.page.mouse.move(0, 0);
+    await this.page.screenshot({ path: new URL(name, screenshotDir).pathname });
+  }
+
+  async close(): Promise<void> {
+    await this.context.close();
+  }
+}
+
+export function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

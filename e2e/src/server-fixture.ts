@@ -1,0 +1,79 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+export const webDist = join(repoRoot, 'packages/web/dist');
+
+function newestMtime(path: string): number {
+  const s = statSync(path);
+  if (!s.isDirectory()) return s.mtimeMs;
+  let newest = 0;
+  for (const name of readdirSync(path)) {
+    if (name === 'node_modules' || name === 'dist') continue;
+    newest = Math.max(newest, newestMtime(join(path, name)));
+  }
+  return newest;
+}
+
+/**
+ * Builds the web app when dist is missing or older than its sources, so `npm test` works alone
+ * (CI runs `npm run build` first, and then this finds the build fresh).
+ */
+export function ensureWebBuilt(): void {
+  const index = join(webDist, 'index.html');
+  const sources = ['packages/web', 'packages/client/src', 'packages/protocol/src'].map((p) =>
+    join(repoRoot, p),
+  );
+  if (existsSync(index) && Math.max(...sources.map(newestMtime)) <= statSync(index).mtimeMs) return;
+  const vite = join(repoRoot, 'node_modules/vite/bin/vite.js');
+  const r = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], {
+    cwd: join(repoRoot, 'packages/web'),
+    stdio: 'inherit',
+    // Vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
+  if (r.status !== 0) throw new Error(`vite build failed with ${r.status}`);
+}
+
+export interface TestServer {
+  url: string;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+/** A real server on a free port, with a fresh SQLite database in a temp directory. */
+export async function startTestServer(
+  options: { limits?: Record<string, { burst: number; perSecond: number }> } = {},
+): Promise<TestServer> {
+  ensureWebBuilt();
+  // Cheap password hashing: argon2's real cost adds seconds per registration for no test value.
+  process.env.SEGMENTCHAT_FAST_HASH = '1';
+  const { createServer } = await import('@segmentchat/server');
+  const dataDir = mkdtempSync(join(tmpdir(), 'segmentchat-e2e-'));
+  const server = await createServer({
+    dataDir,
+    port: 0,
+    host: '127.0.0.1',
+    webRoot: webDist,
+    logger: false,
+    sqliteSynchronous: 'NORMAL',
+    // Every browser in a test shares 127.0.0.1, so per-IP sign-up limits are raised here.
+    limits: {
+      register: { burst: 500, perSecond: 50 },
+      login: { burst: 500, perSecond: 50 },
+      ...options.limits,
+    },
+  });
+  const url = await server.listen();
+  return {
+    url,
+    dataDir,
+    async close() {
+      await server.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
