@@ -18,22 +18,26 @@ const hasTaskset = (() => {
 
 export const layout = {
   pinned: hasTaskset && cores >= 2,
+  /** `--nice N`: scheduling priority for the server and generators (negative = ahead of others). */
+  nice: 0,
   cores,
   serverCpus: '0',
   generatorCpus: cores > 2 ? `1-${cores - 1}` : '1',
 };
 
 export function describeLayout(): string {
+  const nice = layout.nice !== 0 ? `, nice ${layout.nice}` : '';
   return layout.pinned
-    ? `server pinned to core ${layout.serverCpus}, generators and coordinator to core(s) ${layout.generatorCpus} (taskset)`
-    : `not pinned (${hasTaskset ? `${cores} core(s)` : 'no taskset'}): server and generators share cores`;
+    ? `server pinned to core ${layout.serverCpus}, generators and coordinator to core(s) ${layout.generatorCpus} (taskset)${nice}`
+    : `not pinned (${hasTaskset ? `${cores} core(s)` : 'no taskset'}): server and generators share cores${nice}`;
 }
 
 /** Wraps a command in `taskset -c` for its role when pinning is possible. */
 export function pinned(role: 'server' | 'generator', argv: string[]): [string, string[]] {
-  if (!layout.pinned) return [argv[0]!, argv.slice(1)];
+  const niced = layout.nice !== 0 ? ['nice', '-n', String(layout.nice), ...argv] : argv;
+  if (!layout.pinned) return [niced[0]!, niced.slice(1)];
   const cpus = role === 'server' ? layout.serverCpus : layout.generatorCpus;
-  return ['taskset', ['-c', cpus, ...argv]];
+  return ['taskset', ['-c', cpus, ...niced]];
 }
 
 /** Moves this coordinator off the server's core too. */

@@ -40,7 +40,7 @@ export function resultTable(results: Results, targets: TargetKind[]): string {
       const mine = values.get('segmentchat') ?? null;
       for (const b of bases) {
         const base = values.get(b) ?? null;
-        if (mine === null || base === null || mine === 0 || base === 0) row.push('—');
+        if (metric.noRatio || mine === null || base === null || mine === 0 || base === 0) row.push('—');
         else row.push(`×${fmt(metric.better === 'higher' ? mine / base : base / mine, 2)}`);
       }
       if (!metric.goal) row.push('');

@@ -9,6 +9,8 @@ export interface Metric {
   unit: string;
   better: 'higher' | 'lower';
   digits: number;
+  /** A context figure (interference, policy counts): no ratio column. */
+  noRatio?: boolean;
   /** SegmentChat's goal from issue 7, when it has one. */
   goal?: { text: string; met: (value: number, row: Map<TargetKind, number | null>) => boolean };
 }

@@ -5,7 +5,7 @@
  */
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pinSelf } from './cpu-layout.ts';
+import { layout, pinSelf } from './cpu-layout.ts';
 import { killAllGenerators } from './generator-pool.ts';
 import { parseOptions, type BenchOptions, type ScenarioName } from './options.ts';
 import { formatProfile, summarizeProfile } from './profile-summary.ts';
@@ -62,6 +62,7 @@ async function main(): Promise<void> {
   pinSelf();
   const argv = process.argv.slice(2);
   const opts = parseOptions(argv);
+  layout.nice = opts.nice;
   if (opts.targets.includes('segmentchat') && !segmentChatAvailable()) {
     console.warn('SegmentChat server (packages/server/src/main.ts) not found: running the baselines only.');
     opts.targets = opts.targets.filter((t) => t !== 'segmentchat');

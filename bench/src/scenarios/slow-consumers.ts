@@ -44,6 +44,7 @@ export const SLOW: Record<string, Metric> = {
     unit: '',
     better: 'higher',
     digits: 0,
+    noRatio: true,
   },
 };
 
