@@ -3,6 +3,11 @@ import { Limits, type Channel } from '@segmentchat/protocol';
 import { Icon } from '../components/Icon.tsx';
 import { useClient } from '../chat/use-chat.ts';
 import { errorText } from '../chat/error-text.ts';
+import { useChatContext } from '../chat/chat-context.ts';
+import { useImageDrafts } from '../uploads/use-image-drafts.ts';
+import { useImageDrop } from '../uploads/use-image-drop.ts';
+import { ComposerImages } from './ComposerImages.tsx';
+import { ImageUploadButton } from './ImageUploadButton.tsx';
 
 /** Show the remaining-characters counter once this close to the limit. */
 const COUNTER_FROM = Limits.MESSAGE_TEXT_MAX - 500;
@@ -24,6 +29,9 @@ export function Composer({
   const [text, setText] = useState(() => drafts.get(channel.id) ?? '');
   const ref = useRef<HTMLTextAreaElement>(null);
   const label = channel.kind === 'dm' ? `Message ${channel.name}` : `Message #${channel.name}`;
+  // Images wait in a tray (uploading at once) and go out with the text as their caption.
+  const { tray, drafts: images } = useImageDrafts(channel.id);
+  const drop = useImageDrop(tray, onToast, useChatContext().me.role !== 'visitor');
 
   // Grow with the text up to a cap (CSS max-height), like every modern chat composer.
   useLayoutEffect(() => {
@@ -42,14 +50,19 @@ export function Composer({
 
   function send() {
     const body = text.trim();
-    if (!body) return;
+    if (!body && images.length === 0) return;
+    if (tray.uploading || tray.failed) {
+      onToast(tray.uploading ? 'Images are still uploading.' : 'Remove the images that failed to upload.');
+      return;
+    }
     if (body.length > Limits.MESSAGE_TEXT_MAX) {
       onToast(`Messages can be at most ${Limits.MESSAGE_TEXT_MAX.toLocaleString()} characters.`);
       return;
     }
     update('');
     // The SDK shows the message as pending at once and keeps it in its outbox until acked.
-    client.sendMessage(channel.id, body).catch((err: unknown) => onToast(errorText(err)));
+    const attachments = images.length > 0 ? tray.take() : [];
+    client.sendMessage(channel.id, body, attachments).catch((err: unknown) => onToast(errorText(err)));
     onSent();
   }
 
@@ -71,7 +84,14 @@ export function Composer({
         send();
       }}
     >
-      <div className="composer-box">
+      <ComposerImages drafts={images} onRemove={(key) => tray.remove(key)} />
+      <div
+        className={drop.dropping ? 'composer-box composer-box-drop' : 'composer-box'}
+        onDragOver={drop.onDragOver}
+        onDragLeave={drop.onDragLeave}
+        onDrop={drop.onDrop}
+      >
+        <ImageUploadButton tray={tray} onProblem={onToast} />
         <textarea
           ref={ref}
           className="composer-input"
@@ -82,6 +102,7 @@ export function Composer({
           maxLength={Limits.MESSAGE_TEXT_MAX}
           onChange={(e) => update(e.target.value)}
           onKeyDown={onKeyDown}
+          onPaste={drop.onPaste}
           data-channel={channel.id}
         />
         <div className="composer-tools">
@@ -90,7 +111,12 @@ export function Composer({
               {remaining}
             </span>
           ) : null}
-          <button type="submit" className="send-btn" aria-label="Send message" disabled={text.trim() === ''}>
+          <button
+            type="submit"
+            className="send-btn"
+            aria-label="Send message"
+            disabled={(text.trim() === '' && images.length === 0) || tray.uploading}
+          >
             <Icon name="send" size={18} />
           </button>
         </div>

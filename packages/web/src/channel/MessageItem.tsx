@@ -4,6 +4,7 @@ import { Limits, type Message } from '@segmentchat/protocol';
 import { Avatar } from '../components/Avatar.tsx';
 import { Icon } from '../components/Icon.tsx';
 import { RichText } from '../text/RichText.tsx';
+import { MessageImages } from './MessageImages.tsx';
 import { stripBidiControls } from '../text/parse-rich-text.ts';
 import { formatFull, formatTime } from '../chat/format-time.ts';
 
@@ -37,7 +38,10 @@ export const MessageItem = memo(function MessageItem({
   const time = formatTime(message.createdAt);
   const author = plain(message.authorName) || 'deleted user';
   const body = message.deleted ? 'This message was deleted.' : plain(message.text);
-  const label = `${author}, ${time}: ${body}${message.editedAt && !message.deleted ? ' (edited)' : ''}`;
+  const images = message.deleted ? [] : message.attachments;
+  const imageNote =
+    images.length === 0 ? '' : images.length === 1 ? ' (1 image)' : ` (${images.length} images)`;
+  const label = `${author}, ${time}: ${body}${imageNote}${message.editedAt && !message.deleted ? ' (edited)' : ''}`;
 
   if (message.kind === 'system') {
     return (
@@ -94,12 +98,13 @@ export const MessageItem = memo(function MessageItem({
           />
         ) : message.deleted ? (
           <p className="msg-text msg-deleted">This message was deleted.</p>
-        ) : (
+        ) : message.text === '' && images.length > 0 ? null : (
           <p className="msg-text" dir="auto">
             <RichText text={message.text} />
             {message.editedAt ? <span className="msg-edited"> (edited)</span> : null}
           </p>
         )}
+        {!editing && images.length > 0 ? <MessageImages images={images} author={author} /> : null}
       </div>
       {mine && !message.deleted && !editing ? (
         <div className="msg-actions" role="toolbar" aria-label="Message actions">
@@ -231,6 +236,11 @@ export const PendingItem = memo(function PendingItem({
         <p className="msg-text" dir="auto">
           <RichText text={pending.text} />
         </p>
+        {pending.attachments.length > 0 ? (
+          <p className="msg-text msg-pending-images">
+            {pending.attachments.length === 1 ? '1 image' : `${pending.attachments.length} images`}
+          </p>
+        ) : null}
         <div className={failed ? 'msg-status msg-status-failed' : 'msg-status'}>
           <Icon name={failed ? 'alert' : 'clock'} size={14} />
           <span>
