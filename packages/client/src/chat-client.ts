@@ -49,6 +49,8 @@ export interface ChatClientOptions {
   outboxLock?: OutboxLock;
   cacheStore?: CacheStore;
   reconnect?: ReconnectPolicy;
+  /** Outbox sends in flight at once (default 1, which keeps the order under rate limits; see Outbox). */
+  sendWindow?: number;
   requestTimeoutMs?: number;
   heartbeatMs?: number;
   /** Messages per history page (default 50). */
@@ -121,6 +123,7 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
     this.outbox = new Outbox({
       store: options.outboxStore ?? new MemoryOutboxStore(),
       lock: options.outboxLock ?? alwaysGrantedLock,
+      ...(options.sendWindow !== undefined && { window: options.sendWindow }),
       send: (e) =>
         this.connection
           .request('message.send', {
@@ -284,7 +287,9 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
       this.userValue = cached.user;
       this.directory.reset(cached.channels);
       for (const [channelId, messages] of Object.entries(cached.messages)) {
+        // The cache holds what the timeline held: complete from its first message up.
         const t = this.timeline(channelId);
+        if (messages[0]) t.extendCompleteFrom(messages[0].seq);
         for (const m of messages) t.upsert(m);
       }
       for (const [channelId, rev] of Object.entries(cached.cursors)) this.sync.track(channelId, rev);
@@ -310,10 +315,11 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
       const cursor = this.sync.cursor(c.id);
       // A cursor past the server's head means the server's data was replaced: start over.
       if (cursor !== undefined && cursor > c.rev) this.dropChannel(c.id);
-      if (this.sync.cursor(c.id) === undefined) {
-        this.sync.track(c.id, c.rev);
-        fresh.push(c.id);
-      }
+      if (this.sync.cursor(c.id) === undefined) this.track(c);
+      // A first page for channels that show less than a page and have older messages.
+      const t = this.timeline(c.id);
+      if (t.completeFrom === null) t.extendCompleteFrom(c.lastSeq + 1);
+      if (t.size < this.historyPageSize && t.hasMoreOlder) fresh.push(c.id);
       const read = previousRead.get(c.id) ?? 0;
       if (read > c.readSeq)
         this.connection.request('channel.markRead', { channelId: c.id, seq: read }).catch(() => undefined);
@@ -325,7 +331,8 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
       await this.sync.run();
     } catch {
       // The socket dropped (a new hello will run this again) or the server failed: retry by policy.
-      if (generation === this.generation) this.connection.dropSocket('initial sync failed');
+      if (generation === this.generation && this.connection.phase === 'ready')
+        this.connection.dropSocket('initial sync failed');
       return;
     }
     if (generation !== this.generation) return;
@@ -402,8 +409,6 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
     for (const m of messages) {
       if (source === 'live') this.sync.live(m);
       const t = this.timeline(m.channelId);
-      // An edit seen before the first page loaded would become a lone old entry: wait for the page.
-      if (t.size === 0 && t.hasMoreOlder === null && (m.editedAt !== null || m.deleted)) continue;
       const result = t.upsert(m);
       if (result === 'ignored') continue;
       stored.push(m);
@@ -425,7 +430,7 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
     const merged = this.directory.upsert(channel);
     this.cache?.add({ channels: [merged] });
     if (channel.joined && this.sync.cursor(channel.id) === undefined) {
-      this.sync.track(channel.id, channel.rev);
+      this.track(channel);
       // The newest page, then whatever changed since (a message can race the join).
       this.loadOlder(channel.id)
         .then(() => this.sync.run())
@@ -447,10 +452,19 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
     this.changed();
   }
 
+  /**
+   * Starts following a channel from its current head: sync and live events bring everything
+   * after `rev` (so every seq above `lastSeq`); history pages bring what is older.
+   */
+  private track(c: Channel): void {
+    this.sync.track(c.id, c.rev);
+    this.timeline(c.id).extendCompleteFrom(c.lastSeq + 1);
+  }
+
   private async fetchOlder(channelId: string): Promise<boolean> {
     const t = this.timeline(channelId);
-    if (t.hasMoreOlder === false) return false;
-    const beforeSeq = t.oldestSeq();
+    if (!t.hasMoreOlder) return false;
+    const beforeSeq = t.completeFrom;
     const params: RequestParams<'message.history'> = { channelId, limit: this.historyPageSize };
     if (beforeSeq !== null) params.beforeSeq = beforeSeq;
     const page = await this.connection.request('message.history', params);

@@ -114,15 +114,38 @@ describe('Outbox', () => {
     expect(h.delivered).toEqual(['x']);
   });
 
-  it('backs off after a rate limit, then resends in order', async () => {
+  it('backs off after a rate limit and resends, keeping the order (window 1 by default)', async () => {
     const h = harness((e, attempt) => (e.text === 'b' && attempt === 1 ? ChatError.rateLimited(30) : 'ok'));
     await h.outbox.init();
     for (const t of ['a', 'b', 'c']) await h.outbox.add('c1', t);
     h.outbox.setOnline(true);
-    await new Promise((r) => setTimeout(r, 400));
-    expect(h.delivered.filter((t) => t !== 'c')).toEqual(['a', 'b']);
-    expect(h.delivered.sort()).toEqual(['a', 'b', 'c']);
+    while (h.delivered.length < 3) await tick();
+    expect(h.sent).toEqual(['a', 'b', 'b', 'c']);
+    expect(h.delivered).toEqual(['a', 'b', 'c']);
     expect(await h.store.load()).toEqual([]);
+  });
+
+  it('with a larger window, pipelines several sends before the first reply', async () => {
+    const replies: (() => void)[] = [];
+    const store = new MemoryOutboxStore();
+    const sent: string[] = [];
+    const outbox = new Outbox({
+      store,
+      lock: alwaysGrantedLock,
+      window: 3,
+      send: (e) => {
+        sent.push(e.text);
+        return new Promise((resolve) => replies.push(() => resolve(asMessage(e, sent.length))));
+      },
+    });
+    await outbox.init();
+    for (const t of ['a', 'b', 'c', 'd']) await outbox.add('c1', t);
+    outbox.setOnline(true);
+    await tick();
+    expect(sent).toEqual(['a', 'b', 'c']);
+    replies.shift()!();
+    await tick();
+    expect(sent).toEqual(['a', 'b', 'c', 'd']);
   });
 
   it('loads what a previous run left, turning "sending" back into "pending"', async () => {

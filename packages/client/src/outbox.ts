@@ -28,8 +28,12 @@ export interface OutboxOptions {
   /** Sends one entry (`message.send` with its clientMsgId) and resolves with the stored message. */
   send: (entry: PendingMessage) => Promise<Message>;
   /**
-   * Frames on the wire at once. The server handles a connection's frames in order, so a window
-   * keeps the send order while hiding the round trip (32 x 16 KB worst case = 512 KB buffered).
+   * Sends on the wire at once (default 1). The server handles a connection's frames in order,
+   * so a larger window hides the round trip and keeps the order as long as nothing is refused;
+   * but when one send is refused with RATE_LIMITED, a later one already on the wire may be
+   * accepted before it is retried, and the two swap places. A chat keeps the order the user
+   * wrote in, so the default is one at a time (at 100 ms round trip that is 10 messages/s, about
+   * the server's default per-user send rate); bots that do not care may raise it.
    */
   window?: number;
 }
@@ -63,7 +67,7 @@ export class Outbox extends TypedEmitter<OutboxEvents> {
 
   constructor(private readonly options: OutboxOptions) {
     super();
-    this.maxWindow = options.window ?? 32;
+    this.maxWindow = Math.max(1, options.window ?? 1);
     this.window = this.maxWindow;
   }
 
@@ -73,8 +77,16 @@ export class Outbox extends TypedEmitter<OutboxEvents> {
     this.unwatch = this.options.store.watch?.(() => void this.reload()) ?? null;
   }
 
-  /** Validates, persists, and queues a message; resolves once it is durable. */
-  async add(channelId: string, text: string, attachments: string[] = []): Promise<PendingMessage> {
+  /**
+   * Validates, persists, and queues a message; resolves once it is durable. `clientMsgId` is
+   * given when the message was already offered another way (a direct DM that got no ack).
+   */
+  async add(
+    channelId: string,
+    text: string,
+    attachments: string[] = [],
+    clientMsgId: string = randomUuid(),
+  ): Promise<PendingMessage> {
     if (typeof channelId !== 'string' || channelId === '') throw ChatError.invalid('channelId is required');
     if (typeof text !== 'string') throw ChatError.invalid('text must be a string');
     if (text.length > Limits.MESSAGE_TEXT_MAX)
@@ -83,7 +95,7 @@ export class Outbox extends TypedEmitter<OutboxEvents> {
     if (attachments.length > Limits.ATTACHMENTS_PER_MESSAGE_MAX)
       throw ChatError.invalid('Too many attachments');
     const entry: PendingMessage = {
-      clientMsgId: randomUuid(),
+      clientMsgId,
       channelId,
       text,
       attachments: [...attachments],

@@ -22,7 +22,7 @@ const seqs = (t: Timeline) => t.messages().map((m) => m.seq);
 
 describe('Timeline', () => {
   it('merges live, history and sync deliveries in any order into one ascending, deduped list', () => {
-    const t = new Timeline();
+    const t = new Timeline(5); // tracked when the channel's last seq was 4
     // live events arrive first, with a gap (7 missing)
     for (const s of [5, 6, 8]) t.upsert(msg(s));
     // sync fills the gap and repeats what we had
@@ -32,11 +32,23 @@ describe('Timeline', () => {
     // the same live event delivered again (ack + event)
     t.upsert(msg(9));
     expect(seqs(t)).toEqual([2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(t.completeFrom).toBe(2);
     expect(t.hasMoreOlder).toBe(true);
+    t.addHistory([msg(1)], false);
+    expect(t.completeFrom).toBe(1);
+    expect(t.hasMoreOlder).toBe(false);
+  });
+
+  it('accepts older messages that arrive after newer ones when they are above completeFrom', () => {
+    // Tracked at last seq 0; a socket drop loses 1..3 live, 4 arrives live, sync brings 1..3.
+    const t = new Timeline(1);
+    t.upsert(msg(4));
+    for (const s of [1, 2, 3]) expect(t.upsert(msg(s))).toBe('added');
+    expect(seqs(t)).toEqual([1, 2, 3, 4]);
   });
 
   it('keeps the newest state of an edited message whatever order the revisions arrive in', () => {
-    const t = new Timeline();
+    const t = new Timeline(1);
     t.upsert(msg(1));
     t.upsert(msg(2));
     expect(t.upsert(msg(1, { rev: 5, text: 'edited', editedAt: 10 }))).toBe('updated');
@@ -50,20 +62,24 @@ describe('Timeline', () => {
     ]);
   });
 
-  it('drops a change older than the loaded window instead of leaving a hole', () => {
+  it('drops a change below completeFrom instead of leaving a hole; history brings it', () => {
     const t = new Timeline();
     t.addHistory([msg(50), msg(51)], true);
-    expect(t.upsert(msg(10, { rev: 60, text: 'edit of an old one' }))).toBe('ignored');
+    expect(t.completeFrom).toBe(50);
+    expect(t.upsert(msg(10, { rev: 60, text: 'edit of an old one', editedAt: 5 }))).toBe('ignored');
     expect(seqs(t)).toEqual([50, 51]);
-    // once history reached the beginning there is no window edge to protect
-    const full = new Timeline();
-    full.addHistory([msg(3)], false);
-    expect(full.upsert(msg(1))).toBe('added');
-    expect(seqs(full)).toEqual([1, 3]);
+    t.addHistory([msg(10, { rev: 60, text: 'edit of an old one', editedAt: 5 }), msg(11)], true);
+    expect(t.get(10)?.text).toBe('edit of an old one');
+    // with no edge known yet, an edit of an old message cannot set one; a new message can
+    const fresh = new Timeline();
+    expect(fresh.upsert(msg(3, { rev: 9, editedAt: 1 }))).toBe('ignored');
+    expect(fresh.upsert(msg(8))).toBe('added');
+    expect(fresh.completeFrom).toBe(8);
+    expect(fresh.upsert(msg(3, { rev: 9, editedAt: 1 }))).toBe('ignored');
   });
 
   it('returns the same snapshot until something changes', () => {
-    const t = new Timeline();
+    const t = new Timeline(1);
     t.upsert(msg(1));
     const a = t.messages();
     expect(t.messages()).toBe(a);
@@ -75,8 +91,7 @@ describe('Timeline', () => {
   });
 
   it('handles many out-of-order inserts', () => {
-    const t = new Timeline();
-    t.addHistory([], false);
+    const t = new Timeline(1);
     const order = Array.from({ length: 500 }, (_, i) => i + 1).sort(
       (a, b) => ((a * 7919) % 500) - ((b * 7919) % 500),
     );
@@ -86,7 +101,7 @@ describe('Timeline', () => {
   });
 
   it('counts unread: others’ live messages after the read position, plus seqs not loaded', () => {
-    const t = new Timeline();
+    const t = new Timeline(8);
     for (const s of [8, 9, 10]) t.upsert(msg(s));
     t.upsert(msg(11, { authorId: 'me' }));
     t.upsert(msg(12, { deleted: true, text: '' }));

@@ -5,19 +5,40 @@ import type { Message } from '@segmentchat/protocol';
  * whatever path it came by (live event, ack, history page, sync page, cache), and each entry the
  * newest state seen (highest `rev`), so applying anything twice changes nothing.
  *
- * The loaded messages are a window ending at the newest; older pages are fetched on demand
- * (`loadOlder` asks for `seq < oldestSeq`). A change to a message older than the window is
- * dropped rather than inserted, since it would leave a hole that history paging skips over;
- * the history page brings that message in its current state anyway.
+ * `completeFrom` is the lowest seq from which the timeline is known to be complete: every
+ * message at or above it is here or on its way (sync and live events cover everything created
+ * after the channel was first tracked; history pages cover what came before). Live and sync
+ * changes below it are dropped rather than inserted, since a lone old entry would leave a hole
+ * that history paging then skips over; the next history page brings it in its current state.
  */
 export class Timeline {
   private items: Message[] = [];
   private snapshot: readonly Message[] | null = null;
-  /** Whether messages older than the window exist on the server; null until history says. */
-  hasMoreOlder: boolean | null = null;
+
+  /**
+   * @param completeFrom for a channel first tracked when its last seq was N, N + 1; null when
+   *   unknown (the first live message then sets it).
+   */
+  constructor(private completeFromValue: number | null = null) {}
 
   get size(): number {
     return this.items.length;
+  }
+
+  /** Lowest seq from which nothing is missing; 1 means the whole channel is here. */
+  get completeFrom(): number | null {
+    return this.completeFromValue;
+  }
+
+  /** Older messages exist on the server that are not loaded (or it is not known yet). */
+  get hasMoreOlder(): boolean {
+    return this.completeFromValue !== 1;
+  }
+
+  /** Lowers `completeFrom` (a channel tracked after a live message created this timeline). */
+  extendCompleteFrom(seq: number): void {
+    if (this.completeFromValue === null || seq < this.completeFromValue)
+      this.completeFromValue = Math.max(1, seq);
   }
 
   oldestSeq(): number | null {
@@ -40,10 +61,17 @@ export class Timeline {
   }
 
   /**
-   * Inserts or updates one message. Returns 'added', 'updated' or 'ignored' (already known
-   * at this rev or newer, or older than the loaded window).
+   * Inserts or updates one message from a live event, an ack, sync or the cache. Returns
+   * 'added', 'updated' or 'ignored' (already known at this rev or newer, or below completeFrom).
    */
   upsert(message: Message, options: { fromHistory?: boolean } = {}): 'added' | 'updated' | 'ignored' {
+    if (this.completeFromValue === null) {
+      // The first thing we learn of the channel. An edit of an old message says nothing about
+      // which seqs are complete, so only a new message may set the edge.
+      if (!options.fromHistory && (message.editedAt !== null || message.deleted)) return 'ignored';
+      this.completeFromValue = message.seq;
+    }
+    if (!options.fromHistory && message.seq < this.completeFromValue) return 'ignored';
     const last = this.items.at(-1);
     if (!last || message.seq > last.seq) {
       this.items.push(message);
@@ -57,19 +85,21 @@ export class Timeline {
       this.snapshot = null;
       return 'updated';
     }
-    const oldest = this.items[0]!.seq;
-    if (message.seq < oldest && !options.fromHistory && this.hasMoreOlder !== false) return 'ignored';
     this.items.splice(-i - 1, 0, message);
     this.snapshot = null;
     return 'added';
   }
 
-  /** Applies a history page (`seq < oldestSeq`, ascending) and records whether more remain. */
+  /**
+   * Applies a history page (the messages just below `completeFrom`, ascending) and moves
+   * `completeFrom` down to its first message, or to 1 when the server has nothing older.
+   */
   addHistory(page: readonly Message[], hasMore: boolean): number {
     let added = 0;
     for (const m of page) if (this.upsert(m, { fromHistory: true }) === 'added') added++;
-    this.hasMoreOlder = hasMore;
-    this.snapshot = null;
+    const floor = hasMore && page[0] ? page[0].seq : 1;
+    this.completeFromValue =
+      this.completeFromValue === null ? floor : Math.min(this.completeFromValue, floor);
     return added;
   }
 
@@ -85,12 +115,6 @@ export class Timeline {
       if (m.authorId !== me && !m.deleted && m.kind !== 'system') unread++;
     }
     return unread + Math.max(0, lastSeq - afterSeq - known);
-  }
-
-  clear(): void {
-    this.items = [];
-    this.snapshot = null;
-    this.hasMoreOlder = null;
   }
 
   /** Binary search: the index of `seq`, or `-(insertion point) - 1` when absent. */
