@@ -117,5 +117,10 @@ export const Stream = z.object({
   streamerName: z.string(),
   startedAt: Timestamp,
   viewers: z.number().int().nonnegative(),
+  /**
+   * Viewers served by the server's relay (the rest get the stream straight from the streamer).
+   * While it is above 0 the streamer publishes one copy to the relay (`stream.relay`).
+   */
+  relayed: z.number().int().nonnegative().optional(),
 });
 export type Stream = z.infer<typeof Stream>;

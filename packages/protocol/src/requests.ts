@@ -172,11 +172,25 @@ export const requests = {
   'stream.start': { params: z.object({ channelId: Id }), result: z.object({ stream: Stream }) },
   'stream.stop': { params: z.object({ streamId: Id }), result: Ok },
   'stream.join': {
-    params: z.object({ streamId: Id }),
+    params: z.object({
+      streamId: Id,
+      /** Ask for the relay: the direct link to the streamer failed or cannot be made. */
+      relay: z.boolean().optional(),
+    }),
     /** `direct`: negotiate with the streamer; `relay`: negotiate with the server's relay. */
     result: z.object({ stream: Stream, mode: z.enum(['direct', 'relay']) }),
   },
   'stream.leave': { params: z.object({ streamId: Id }), result: Ok },
+  /**
+   * Signaling with the server's relay (a selective forwarding unit): the streamer publishes its
+   * upstream, a relayed viewer receives. The client sends its `offer` (answered in the result)
+   * and its `ice` candidates; `bye` closes that client's link. The server's answer carries all
+   * of its candidates, so nothing comes back unasked.
+   */
+  'stream.relay': {
+    params: z.object({ streamId: Id, payload: SignalPayload }),
+    result: z.object({ payload: SignalPayload.optional() }),
+  },
   'stream.list': { params: Ok, result: z.object({ streams: z.array(Stream) }) },
   ping: { params: Ok, result: z.object({ serverTime: Timestamp }) },
 } as const;
