@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { UploadRoute } from '@segmentchat/protocol';
-import { requestPrincipal } from './request-principal.ts';
+import { httpPrincipal } from './http-principal.ts';
 import type { Services } from './services.ts';
 import type { UploadService } from './upload-service.ts';
 
@@ -12,7 +12,7 @@ import type { UploadService } from './upload-service.ts';
  */
 export function registerFileRoutes(app: FastifyInstance, services: Services, uploads: UploadService): void {
   app.get<{ Params: { id: string } }>(UploadRoute.FILE, async (req, reply) => {
-    const user = await requestPrincipal(req, services).then(
+    const user = await httpPrincipal(req, services).then(
       (p) => p.user,
       () => undefined,
     );

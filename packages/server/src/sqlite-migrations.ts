@@ -94,6 +94,24 @@ const migrations: string[] = [
     ip TEXT NOT NULL
   );
   `,
+  // 3. Uploads (issue 5). Files are content-addressed (id = sha256 of the stored bytes), so one
+  // file can be uploaded by several people into several channels: one row per (file, channel,
+  // uploader). A file is served to whoever may read one of its channels; a message may carry only
+  // files its author uploaded into that channel, so "posted in" is always among these rows.
+  `
+  CREATE TABLE uploads (
+    id TEXT NOT NULL,
+    mime TEXT NOT NULL,
+    width INTEGER NOT NULL,
+    height INTEGER NOT NULL,
+    bytes INTEGER NOT NULL,
+    uploader_id TEXT REFERENCES users(id) ON DELETE SET NULL,
+    channel_id TEXT NOT NULL REFERENCES channels(id) ON DELETE CASCADE,
+    created_at INTEGER NOT NULL,
+    UNIQUE (id, channel_id, uploader_id)
+  );
+  CREATE INDEX uploads_channel ON uploads(channel_id);
+  `,
 ];
 
 export function migrate(db: Database): void {

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { ChatError, ErrorCode, UploadRoute } from '@segmentchat/protocol';
 import type { UploadResult } from '@segmentchat/protocol';
 import { sendError } from './http-errors.ts';
-import { requestPrincipal } from './request-principal.ts';
+import { httpPrincipal } from './http-principal.ts';
 import type { Services } from './services.ts';
 import type { UploadService } from './upload-service.ts';
 
@@ -40,7 +40,7 @@ export async function registerUploadRoutes(
           );
         }
         const length = req.headers['content-length'];
-        const { user } = await requestPrincipal(req, services);
+        const { user } = await httpPrincipal(req, services);
         const attachment = await uploads.upload(user, {
           channelId,
           filename: queryString(req.query, 'filename'),
