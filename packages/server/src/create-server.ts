@@ -11,6 +11,7 @@ import { AccountService } from './account-service.ts';
 import { setupAdmin } from './admin-setup.ts';
 import type { AdminOptions } from './admin-setup.ts';
 import { registerAuthRoutes } from './auth-routes.ts';
+import { registerFileRoutes } from './file-routes.ts';
 import { ChannelService } from './channel-service.ts';
 import { CommitBatcher } from './commit-batcher.ts';
 import { defaultConfig } from './config.ts';
@@ -24,6 +25,8 @@ import { Metrics } from './metrics.ts';
 import { registerPasswordChangeGate } from './password-change-gate.ts';
 import { PresenceService } from './presence-service.ts';
 import { requestHandlers } from './request-handlers.ts';
+import { UploadService } from './upload-service.ts';
+import { registerUploadRoutes } from './upload-routes.ts';
 import type { Handlers } from './request-handlers.ts';
 import type { Services } from './services.ts';
 import { SignalRelay } from './signal-relay.ts';
@@ -90,6 +93,7 @@ export async function createServer(options: ServerOptions = {}): Promise<ChatSer
   const channels = new ChannelService(store, bus);
   hosts = new HostService(store, localBus, channels, batcher, relayKey, traffic);
   const accounts = new AccountService(store, config, (userId) => channels.joinDefault(userId));
+  const uploads = UploadService.forStore(store, channels, config);
   const services: Services = {
     config,
     store,
@@ -103,7 +107,7 @@ export async function createServer(options: ServerOptions = {}): Promise<ChatSer
       channels,
       batcher,
       config.limits.sends,
-      options.resolveAttachments,
+      options.resolveAttachments ?? uploads?.resolveAttachments,
     ),
     presence: new PresenceService(store, bus, channels),
     signals: new SignalRelay(store, bus),
@@ -130,6 +134,10 @@ export async function createServer(options: ServerOptions = {}): Promise<ChatSer
   // Before every route: an account that must change its password can do nothing else.
   registerPasswordChangeGate(app, services);
   registerAuthRoutes(app, services);
+  if (uploads) {
+    await registerUploadRoutes(app, services, uploads);
+    registerFileRoutes(app, services, uploads);
+  }
   const gateway = new WsGateway(services, { ...requestHandlers, ...options.handlers });
   gateway.attach(app.server);
   await setupAdmin(app, services, {
