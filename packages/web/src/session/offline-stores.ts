@@ -11,6 +11,7 @@ import type { ChatClientOptions, Member, User } from '@segmentchat/client';
 const LAST_USER_KEY = 'segmentchat:last-user';
 
 const caches = new Map<string, IndexedDBCacheStore>();
+const outboxes = new Map<string, IndexedDBOutboxStore>();
 
 function cacheFor(userId: string): IndexedDBCacheStore {
   let cache = caches.get(userId);
@@ -25,8 +26,10 @@ export function offlineClientOptions(
   user: User,
 ): Pick<ChatClientOptions, 'outboxStore' | 'outboxLock' | 'cacheStore'> {
   if (typeof indexedDB === 'undefined') return {};
+  const outboxStore = new IndexedDBOutboxStore(user.id);
+  outboxes.set(user.id, outboxStore);
   return {
-    outboxStore: new IndexedDBOutboxStore(user.id),
+    outboxStore,
     outboxLock: new WebLockOutboxLock(user.id),
     cacheStore: cacheFor(user.id),
   };
@@ -81,4 +84,16 @@ export function saveMembers(userId: string, channelId: string, members: readonly
   void cacheFor(userId)
     .saveMembers(channelId, members)
     .catch(() => undefined);
+}
+
+/**
+ * Channels that have messages waiting in the account's outbox. A channel deleted (or left)
+ * while the user was offline is no longer listed, so the app asks here to still show what
+ * could not be delivered there.
+ */
+export async function outboxChannelIds(userId: string): Promise<string[]> {
+  const store = outboxes.get(userId);
+  if (!store) return [];
+  const entries = await store.load().catch(() => []);
+  return [...new Set(entries.map((e) => e.channelId))];
 }

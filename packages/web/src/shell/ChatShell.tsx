@@ -16,6 +16,7 @@ import { ToastRegion, useToasts } from './Toasts.tsx';
 import { Icon } from '../components/Icon.tsx';
 import { ConnectionBanner } from '../channel/ConnectionBanner.tsx';
 import { errorText } from '../chat/error-text.ts';
+import { UndeliveredMessages } from './UndeliveredMessages.tsx';
 
 type DialogState =
   | { kind: SidebarAction }
@@ -113,6 +114,7 @@ function Shell() {
       </aside>
       {navOpen ? <div className="scrim" aria-hidden="true" onClick={() => setNavOpen(false)} /> : null}
       <main className="main">
+        <UndeliveredMessages />
         {active ? (
           <ChannelView
             key={active.id}
