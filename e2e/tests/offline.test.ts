@@ -4,13 +4,15 @@ import { launchBrowser } from '../src/browser.ts';
 import { ChatPage, escapeRegExp } from '../src/chat-page.ts';
 import { HistoryReader } from '../src/history-reader.ts';
 import { startRestartableServer, type RestartableServer } from '../src/restartable-server.ts';
-import { eventually, visible } from '../src/wait.ts';
+import { eventually, hidden, visible } from '../src/wait.ts';
+import { AdminClient } from '../src/admin-client.ts';
 
 /**
  * Offline, against the real server and the built app (so the service worker is the real one):
  * messages written with no network are kept (IndexedDB outbox), shown as pending, survive a
  * reload, and reach the server once, in order, when the network returns; a server restart
- * loses and doubles nothing; two tabs of one account send each message once.
+ * loses and doubles nothing; two tabs of one account send each message once; a message that
+ * can never be delivered (channel deleted, user removed) is marked failed with the reason.
  */
 let server: RestartableServer;
 let browser: Browser;
@@ -60,6 +62,19 @@ async function shown(chat: ChatPage, texts: string[], page: Page = chat.page): P
     out.push(state ? `${text} [${state === 'Sending…' ? 'Waiting to send' : state}]` : text);
   }
   return out;
+}
+
+let adminClient: Promise<AdminClient> | null = null;
+function admin(): Promise<AdminClient> {
+  adminClient ??= AdminClient.firstLogin(server.url);
+  return adminClient;
+}
+
+/** The id of the channel open in the page (the app routes `/c/<channelId>`). */
+function openChannelId(page: Page): string {
+  const id = /\/c\/([^/?#]+)/.exec(new URL(page.url()).pathname)?.[1];
+  if (!id) throw new Error(`no channel open at ${page.url()}`);
+  return decodeURIComponent(id);
 }
 
 async function connection(page: Page): Promise<string> {
@@ -171,6 +186,46 @@ describe('offline', () => {
     await second.close();
   });
 
-  // Nothing deletes a channel yet (no admin API): see the report of issue 4.
-  it.todo('marks a message written offline to a channel deleted meanwhile as failed, with the reason');
+  it('marks a message written offline to a channel deleted meanwhile as failed, with the reason', async () => {
+    await alice.createChannel('doomed');
+    const channelId = openChannelId(alice.page);
+    await alice.send('before the end');
+    await alice.context.setOffline(true);
+    await eventually(() => connection(alice.page)).toBe('Offline');
+    await alice.send('into the void');
+    await (await admin()).deleteChannel(channelId);
+
+    await alice.context.setOffline(false);
+    await eventually(() => connection(alice.page)).toBe('Online');
+    const panel = alice.page.getByRole('region', { name: 'Undelivered messages' });
+    const failed = panel.getByRole('article', { name: /into the void \(Failed to send\)$/ });
+    await visible(failed);
+    expect(await failed.textContent()).toContain('Failed to send: No such channel');
+    // Kept (not silently dropped) across a reload, until the user discards it.
+    await alice.page.reload();
+    await visible(failed);
+    await failed.getByRole('button', { name: 'Discard' }).click();
+    await hidden(panel);
+  });
+
+  it('marks a message written offline to a channel the user was removed from as failed', async () => {
+    await bob.createChannel('inner-circle', { private: true });
+    const channelId = openChannelId(bob.page);
+    await (await admin()).addMember(channelId, 'alice');
+    await alice.openChannel('inner-circle');
+    await alice.context.setOffline(true);
+    await eventually(() => connection(alice.page)).toBe('Offline');
+    await alice.send('am I still in?');
+    await (await admin()).removeMember(channelId, 'alice');
+
+    await alice.context.setOffline(false);
+    await eventually(() => connection(alice.page)).toBe('Online');
+    const failed = alice.page
+      .getByRole('region', { name: 'Undelivered messages' })
+      .getByRole('article', { name: /am I still in\? \(Failed to send\)$/ });
+    await visible(failed);
+    expect(await failed.textContent()).toMatch(/Failed to send: \S/);
+    await visible(bob.page.getByRole('heading', { level: 1, name: /^inner-circle/ }));
+    expect(await bob.page.getByText('am I still in?').count()).toBe(0);
+  });
 });
