@@ -14,6 +14,12 @@ export type { HttpOptions } from './http-api.ts';
 export { Timeline } from './timeline.ts';
 export { TypedEmitter } from './typed-emitter.ts';
 export { randomUuid } from './random-uuid.ts';
+export { PeerManager } from './peers/peer-manager.ts';
+export type { DmItem } from './peers/direct-messages.ts';
+export type { HostInfo } from './peers/channel-hosting.ts';
+export type { DirectEntry, DirectMessageStore } from './peers/direct-message-store.ts';
+export { MemoryDirectMessageStore } from './peers/direct-message-store.ts';
+export type { RtcPeerConnectionCtor, RtcPeerConnectionLike, RtcDataChannelLike } from './peers/rtc-like.ts';
 // The wire types, so apps need not depend on the protocol package directly.
 export { ChatError, ErrorCode, Limits } from '@segmentchat/protocol';
 export type {

@@ -115,11 +115,6 @@ export async function createServer(options: ServerOptions = {}): Promise<ChatSer
     traffic,
     relayKey,
   };
-  // Someone coming online learns who hosts its channels (the channel header shows it).
-  localBus.subscribe((m) => {
-    if (m.kind === 'channels' && m.event.type === 'presence' && m.event.status === 'online')
-      void hosts.greet(m.event.userId).catch(() => {});
-  });
   await channels.ensureGeneral();
 
   // Auth bodies are tiny; 64 KiB refuses junk early. Per-request logs (info) would drown the

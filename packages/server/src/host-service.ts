@@ -41,7 +41,16 @@ export class HostService {
     private readonly batcher: CommitBatcher,
     private readonly relayKey: (userId: string) => string,
     private readonly traffic: TrafficMetrics,
-  ) {}
+  ) {
+    // Someone coming online, or joining a hosted channel, learns who hosts (the header shows it,
+    // and the client links to that host).
+    bus.subscribe((m) => {
+      if (this.hosts.size === 0) return;
+      if (m.kind === 'channels' && m.event.type === 'presence' && m.event.status === 'online')
+        void this.greet(m.event.userId).catch(() => {});
+      if (m.kind === 'membership' && m.joined) this.tell(m.userId, [m.channelId]);
+    });
+  }
 
   /** The bus decorator's hook: leaves linked members out of a hosted channel's new messages. */
   route(m: BusMessage): BusMessage {
@@ -94,8 +103,11 @@ export class HostService {
 
   /** Tells a user who just came online who hosts its channels (the header shows it). */
   async greet(userId: string): Promise<void> {
-    if (this.hosts.size === 0) return;
-    for (const s of this.statusFor(await this.store.memberChannelIds(userId)))
+    this.tell(userId, await this.store.memberChannelIds(userId));
+  }
+
+  private tell(userId: string, channelIds: readonly string[]): void {
+    for (const s of this.statusFor(channelIds))
       this.bus.publish({ kind: 'user', userId, event: { type: 'host.status', ...s } });
   }
 
