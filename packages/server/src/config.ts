@@ -50,6 +50,14 @@ export interface ServerConfig {
   visitorTtlMs: number;
   /** A connection must say hello within this time. */
   helloTimeoutMs: number;
+  /**
+   * Viewers a streamer's browser serves itself before the server's relay takes the rest
+   * (SEGMENTCHAT_STREAM_DIRECT_MAX). Each direct viewer costs the streamer one upload of the
+   * stream (~1.5 Mbit/s at 720p): 4 fit a home uplink of 10 Mbit/s with room to spare.
+   */
+  streamDirectMax: number;
+  /** Extra host addresses the stream relay offers (e.g. 127.0.0.1, which werift leaves out). */
+  streamRelayHosts: string[];
 }
 
 export const defaultConfig: ServerConfig = {
@@ -81,6 +89,8 @@ export const defaultConfig: ServerConfig = {
   sessionTtlMs: 30 * 24 * 3600_000,
   visitorTtlMs: 24 * 3600_000,
   helloTimeoutMs: 10_000,
+  streamDirectMax: 4,
+  streamRelayHosts: [],
 };
 
 function flag(argv: readonly string[], name: string): string | undefined {
@@ -105,6 +115,14 @@ function number(value: string | undefined, fallback: number): number {
   return n;
 }
 
+/** A whole number, 0 allowed (a stream direct limit of 0 sends every viewer to the relay). */
+function count(value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`Invalid count: ${value}`);
+  return n;
+}
+
 /** Flags win over environment variables, which win over defaults. */
 export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): ServerConfig {
   const portValue = flag(argv, 'port') ?? env.PORT;
@@ -126,6 +144,11 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Ser
     trustProxy: env.TRUST_PROXY === '1',
     logger: env.LOG !== '0',
     sqliteSynchronous: env.SQLITE_SYNCHRONOUS === 'NORMAL' ? 'NORMAL' : 'FULL',
+    streamDirectMax: count(env.SEGMENTCHAT_STREAM_DIRECT_MAX, d.streamDirectMax),
+    streamRelayHosts: (env.SEGMENTCHAT_STREAM_RELAY_HOSTS ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     limits: {
       ...d.limits,
       wsRequests: {

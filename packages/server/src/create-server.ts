@@ -31,6 +31,8 @@ import type { Handlers } from './request-handlers.ts';
 import type { Services } from './services.ts';
 import { SignalRelay } from './signal-relay.ts';
 import { SqliteStore } from './sqlite-store.ts';
+import { StreamRelay } from './stream-relay.ts';
+import { StreamService } from './stream-service.ts';
 import { TrafficMetrics } from './traffic-metrics.ts';
 import type { Store } from './store.ts';
 import { WsGateway } from './ws-gateway.ts';
@@ -112,6 +114,14 @@ export async function createServer(options: ServerOptions = {}): Promise<ChatSer
     presence: new PresenceService(store, bus, channels),
     signals: new SignalRelay(store, bus),
     hosts,
+    streams: new StreamService(
+      store,
+      bus,
+      channels,
+      batcher,
+      config.streamDirectMax,
+      new StreamRelay({ iceServers: config.iceServers, hostAddresses: config.streamRelayHosts }),
+    ),
     traffic,
     relayKey,
   };
@@ -185,6 +195,7 @@ export async function createServer(options: ServerOptions = {}): Promise<ChatSer
         clearInterval(sweeper);
         // Commit what was accepted first (later sends get UNAVAILABLE), let those acks go out,
         // then say goodbye: a client's outbox only resends what was never acked.
+        services.streams.close();
         await batcher.close();
         await new Promise((resolve) => setImmediate(resolve));
         await gateway.close(opts.restart ?? false);

@@ -1,4 +1,4 @@
-import { ChatError, ErrorCode } from '@segmentchat/protocol';
+import { ChatError } from '@segmentchat/protocol';
 import type { ParsedParams, RequestResult, RequestType } from '@segmentchat/protocol';
 import type { Connection } from './connection.ts';
 import type { Services } from './services.ts';
@@ -17,11 +17,6 @@ export type Handler<T extends RequestType> = (
 
 /** Every request type has a handler: a forgotten one is a compile error. */
 export type Handlers = { [T in RequestType]: Handler<T> };
-
-/** Requests of features that live in later issues (streams) until they land. */
-const notYet = async (): Promise<never> => {
-  throw new ChatError(ErrorCode.UNKNOWN_TYPE, 'Not supported by this server yet');
-};
 
 export const requestHandlers: Handlers = {
   // `hello` is answered by the gateway before any handler runs; a second one is a mistake.
@@ -71,6 +66,7 @@ export const requestHandlers: Handlers = {
     return {};
   },
   signal: async ({ user, connection, services }, p) => {
+    if (p.topic.startsWith('stream:')) await services.streams.checkSignal(user, connection.id, p);
     await services.signals.relay(user, connection.id, p);
     services.traffic.signals++;
     services.hosts.noteSignal(user, connection.id, p.topic);
@@ -81,10 +77,20 @@ export const requestHandlers: Handlers = {
     await services.hosts.status(user, connection, p);
     return {};
   },
-  'stream.start': notYet,
-  'stream.stop': notYet,
-  'stream.join': notYet,
-  'stream.leave': notYet,
-  'stream.list': async () => ({ streams: [] }),
+  'stream.start': async ({ user, connection, services }, p) => ({
+    stream: await services.streams.start(user, connection, p.channelId),
+  }),
+  'stream.stop': async ({ user, services }, p) => {
+    await services.streams.stop(user, p.streamId);
+    return {};
+  },
+  'stream.join': async ({ user, connection, services }, p) => services.streams.join(user, connection, p),
+  'stream.leave': async ({ connection, services }, p) => {
+    services.streams.leave(connection.id, p.streamId);
+    return {};
+  },
+  'stream.list': async ({ user, services }) => ({ streams: await services.streams.list(user) }),
+  'stream.relay': async ({ user, connection, services }, p) =>
+    services.streams.relaySignal(user, connection, p),
   ping: async () => ({ serverTime: Date.now() }),
 };

@@ -8,6 +8,7 @@ import type { Metrics } from './metrics.ts';
 import type { PresenceService } from './presence-service.ts';
 import type { SignalRelay } from './signal-relay.ts';
 import type { Store } from './store.ts';
+import type { StreamService } from './stream-service.ts';
 import type { TrafficMetrics } from './traffic-metrics.ts';
 
 /** The domain services, built once in `create-server.ts` and handed to the edges. */
@@ -23,6 +24,8 @@ export interface Services {
   signals: SignalRelay;
   /** Hosted channels: who hosts, relayed messages, fan-out to linked members. */
   hosts: HostService;
+  /** Live camera streams: who streams, who watches, direct or through the relay. */
+  streams: StreamService;
   /** DM, relay and byte counters for /metrics. */
   traffic: TrafficMetrics;
   /** The per-user secret for messages a channel host relays (HMAC of the user id). */

@@ -205,7 +205,7 @@ export class WsGateway {
         presence: locked ? [] : presence.snapshot(this.coMembers(conn)),
         iceServers: config.iceServers,
         relayKey: this.services.relayKey(user.id),
-        streams: [],
+        streams: locked ? [] : await this.services.streams.list(user),
       });
       return true;
     } catch (e) {

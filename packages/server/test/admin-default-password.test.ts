@@ -39,6 +39,7 @@ const validRequests: { [T in Exclude<RequestType, 'hello' | 'ping'>]: RequestPar
   'stream.join': { streamId: ID },
   'stream.leave': { streamId: ID },
   'stream.list': {},
+  'stream.relay': { streamId: ID, payload: { kind: 'bye', data: null } },
 };
 
 describe('the default admin password', () => {
