@@ -42,14 +42,14 @@ const FULL: Omit<
     members: 1000,
     senders: 10,
     rates: [10e3, 25e3, 50e3, 100e3, 200e3, 300e3, 500e3, 750e3, 1e6, 1.5e6, 2e6, 3e6],
-    stepMs: 4000,
+    stepMs: 3000,
   },
-  many: { clients: 5000, minRoom: 5, maxRoom: 50, zipf: 1, rate: 100e3, durationMs: 8000 },
-  idle: { counts: [5000, 15000], roomSize: 50, settleMs: 3000 },
+  many: { clients: 5000, minRoom: 5, maxRoom: 50, zipf: 1, rate: 100e3, durationMs: 5000 },
+  idle: { counts: [5000, 15000], roomSize: 50, settleMs: 2000 },
   storm: { clients: 1000, missed: 100 },
   store: { rooms: 20, members: 10, window: 32, durationMs: 5000 },
   // Bigger messages make the slow readers' backlog grow fast enough to see within the run.
-  slow: { members: 1000, senders: 10, percent: 1, rate: 100e3, payloadBytes: 1000, durationMs: 12000 },
+  slow: { members: 1000, senders: 10, percent: 1, rate: 100e3, payloadBytes: 1000, durationMs: 8000 },
 };
 
 const QUICK: typeof FULL = {

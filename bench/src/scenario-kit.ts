@@ -55,7 +55,19 @@ export async function withTarget<T>(
     const auto = Math.max(layout.pinned ? layout.cores - 1 : 1, Math.ceil(clients / 5000));
     pool = await GeneratorPool.start(opts.generators || auto, kind, server.url);
     pool.tokens = tokens;
-    return await fn({ kind, server, pool, opts, tokens });
+    const setupCpu = new CpuMeter(server.pid);
+    const session = { kind, server, pool, opts, tokens };
+    const realSetup = pool.setup.bind(pool);
+    // Connecting and joining is not measured, but what it costs the server is worth a line.
+    pool.setup = async (clients, concurrency) => {
+      const out = await realSetup(clients, concurrency);
+      const cpu = setupCpu.read();
+      console.log(
+        `  setup of ${clients.length} clients: ${(out.connectMs / 1000).toFixed(1)} s, server CPU ${(cpu.cpuMs / 1000).toFixed(1)} s`,
+      );
+      return out;
+    };
+    return await fn(session);
   } finally {
     await pool?.stop();
     const code = await server.stop();
