@@ -70,8 +70,8 @@ async function signUp(url: string): Promise<{ token: string; channelId: string }
   ws.send(JSON.stringify({ id: 1, type: 'hello', protocol: 1, token }));
   type Hello = { re?: number; channels: { id: string; name: string }[] };
   const hello = await new Promise<Hello>((r) =>
-    ws.on('message', (d) => {
-      const frame = JSON.parse(String(d)) as Hello;
+    ws.on('message', (d: Buffer) => {
+      const frame = JSON.parse(d.toString()) as Hello;
       if (frame.re === 1) r(frame);
     }),
   );
