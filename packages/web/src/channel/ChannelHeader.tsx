@@ -4,6 +4,7 @@ import { MenuButton, type MenuItem } from '../components/Menu.tsx';
 import { useChatContext } from '../chat/chat-context.ts';
 import { stripBidiControls } from '../text/parse-rich-text.ts';
 import { useMemberCount } from '../chat/use-member-count.ts';
+import { HostBadge } from '../hosting/HostBadge.tsx';
 
 export type HeaderAction = 'members' | 'invite' | 'leave';
 
@@ -62,6 +63,7 @@ export function ChannelHeader({
         ) : null}
       </div>
       <div className="channel-tools">
+        <HostBadge channel={channel} />
         <button
           type="button"
           className="member-count"

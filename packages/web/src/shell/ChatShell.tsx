@@ -5,6 +5,7 @@ import { ChatContext } from '../chat/chat-context.ts';
 import { useChannels, useClient, useConnectionState } from '../chat/use-chat.ts';
 import { Sidebar, type SidebarAction } from '../sidebar/Sidebar.tsx';
 import { ChannelView } from '../channel/ChannelView.tsx';
+import { DmView } from '../dm/DmView.tsx';
 import type { HeaderAction } from '../channel/ChannelHeader.tsx';
 import { CreateChannelDialog } from '../dialogs/CreateChannelDialog.tsx';
 import { BrowseChannelsDialog } from '../dialogs/BrowseChannelsDialog.tsx';
@@ -115,7 +116,9 @@ function Shell() {
       {navOpen ? <div className="scrim" aria-hidden="true" onClick={() => setNavOpen(false)} /> : null}
       <main className="main">
         <UndeliveredMessages />
-        {active ? (
+        {active?.kind === 'dm' ? (
+          <DmView key={active.id} channel={active} onOpenNav={() => setNavOpen(true)} />
+        ) : active ? (
           <ChannelView
             key={active.id}
             channel={active}

@@ -2,6 +2,7 @@ import type { Presence } from '@segmentchat/protocol';
 import { Avatar } from '../components/Avatar.tsx';
 import { useAllPresence } from '../chat/use-chat.ts';
 import { useChatContext } from '../chat/chat-context.ts';
+import { MessageButton } from '../dm/MessageButton.tsx';
 
 const ORDER: Record<Presence['status'], number> = { online: 0, away: 1, offline: 2 };
 const STATUS_TEXT: Record<Presence['status'], string> = {
@@ -40,6 +41,7 @@ export function PeopleList() {
             <span className="person-name" aria-hidden="true">
               {p.username}
             </span>
+            {me.role !== 'visitor' ? <MessageButton person={p} /> : null}
           </li>
         ))}
       </ul>

@@ -2,6 +2,7 @@ import type { Channel } from '@segmentchat/protocol';
 import { Icon } from '../components/Icon.tsx';
 import { useChannels, useUnread } from '../chat/use-chat.ts';
 import { useChatContext } from '../chat/chat-context.ts';
+import { DmNavItem } from '../dm/DmNavItem.tsx';
 import { ConnectionPill } from './ConnectionPill.tsx';
 import { PeopleList } from './PeopleList.tsx';
 import { UserFooter } from './UserFooter.tsx';
@@ -113,7 +114,7 @@ export function Sidebar({
             </div>
             <ul className="nav-list">
               {dms.map((c) => (
-                <ChannelItem
+                <DmNavItem
                   key={c.id}
                   channel={c}
                   active={c.id === activeChannelId}
