@@ -16,6 +16,15 @@ export class HistoryReader {
     return new HistoryReader(client);
   }
 
+  /**
+   * Creates a public channel owned by this Node client. Nobody hosts it (hosting is a browser
+   * owner's job), so its messages only travel through the server: a browser that is offline
+   * cannot get them over a WebRTC link to the host.
+   */
+  async createChannel(name: string): Promise<void> {
+    await this.client.request('channel.create', { name, visibility: 'public' });
+  }
+
   /** The non-system messages of the public channel `name`, oldest first. */
   async messages(name: string): Promise<Message[]> {
     const { channels } = await this.client.request('channel.list', {});

@@ -186,6 +186,29 @@ describe('offline', () => {
     await second.close();
   });
 
+  it('brings what others wrote meanwhile, once each, with the right unread count', async () => {
+    // A channel no browser hosts: Bob, offline, must get nothing until he reconnects.
+    await truth.createChannel('news');
+    await alice.joinFromBrowse('news');
+    await bob.joinFromBrowse('news');
+    await bob.openChannel('offline-room');
+    await bob.context.setOffline(true);
+    await eventually(() => connection(bob.page)).toBe('Offline');
+    const texts = ['news one', 'news two', 'news three'];
+    for (const t of texts) await alice.send(t);
+    await eventually(() => truth.texts('news')).toEqual(texts);
+
+    // Offline, Bob's app opens from its cache and knows of nothing new yet.
+    await bob.page.reload();
+    await visible(bob.channelLink('news'));
+    expect(await bob.channelLink('news').getAttribute('aria-label')).toBe('news');
+    await bob.context.setOffline(false);
+    await visible(bob.page.getByRole('button', { name: 'news, 3 unread' }));
+    await bob.openChannel('news');
+    await eventually(() => shown(bob, texts)).toEqual(texts);
+    await visible(bob.page.getByRole('separator', { name: 'New messages' }));
+  });
+
   it('marks a message written offline to a channel deleted meanwhile as failed, with the reason', async () => {
     await alice.createChannel('doomed');
     const channelId = openChannelId(alice.page);
