@@ -14,6 +14,7 @@ import {
 } from '@segmentchat/protocol';
 import type { ErrorBody, RequestFrame, RequestType, ServerEvent } from '@segmentchat/protocol';
 import type { BusMessage } from './bus.ts';
+import { ChannelFanout } from './channel-fanout.ts';
 import { Connection } from './connection.ts';
 import { clientIp, cookieValue, originAllowed } from './request-origin.ts';
 import type { Handler, Handlers } from './request-handlers.ts';
@@ -40,6 +41,7 @@ export class WsGateway {
   private readonly unsubscribe: () => void;
   private readonly heartbeat: NodeJS.Timeout;
   private readonly alive = new WeakSet<WebSocket>();
+  private readonly fanout = new ChannelFanout((channelId) => this.byChannel.get(channelId));
 
   constructor(
     private readonly services: Services,
@@ -65,6 +67,7 @@ export class WsGateway {
   async close(restart = false): Promise<void> {
     this.unsubscribe();
     clearInterval(this.heartbeat);
+    this.fanout.flush();
     const bytes = Buffer.from(
       JSON.stringify({ type: 'server.shutdown', restart, at: Date.now() } satisfies ServerEvent),
     );
@@ -220,6 +223,10 @@ export class WsGateway {
       case 'channel': {
         const conns = this.byChannel.get(m.channelId);
         if (!conns) return;
+        if (m.exceptUser === undefined && m.exceptConnections === undefined) {
+          this.fanout.push(m.channelId, JSON.stringify(m.event));
+          return;
+        }
         const bytes = Buffer.from(JSON.stringify(m.event));
         const skip = m.exceptConnections ? new Set(m.exceptConnections) : null;
         for (const c of conns) if (c.userId !== m.exceptUser && !skip?.has(c.id)) c.sendBytes(bytes);
