@@ -20,6 +20,12 @@ import { Outbox } from './outbox.ts';
 import type { OutboxLock } from './outbox-lock.ts';
 import { alwaysGrantedLock } from './outbox-lock.ts';
 import type { OutboxStore, PendingMessage } from './outbox-store.ts';
+import { PeerManager } from './peers/peer-manager.ts';
+import type { PeerContext, PeerSelf } from './peers/peer-context.ts';
+import type { DirectMessageStore } from './peers/direct-message-store.ts';
+import { MemoryDirectMessageStore } from './peers/direct-message-store.ts';
+import { defaultRtc } from './peers/rtc-like.ts';
+import type { RtcPeerConnectionCtor } from './peers/rtc-like.ts';
 import { PresenceTracker } from './presence-tracker.ts';
 import { exponentialBackoff } from './reconnect-policy.ts';
 import type { ReconnectPolicy } from './reconnect-policy.ts';
@@ -55,6 +61,13 @@ export interface ChatClientOptions {
   heartbeatMs?: number;
   /** Messages per history page (default 50). */
   historyPageSize?: number;
+  /**
+   * WebRTC for direct messages and hosted channels: defaults to the browser's RTCPeerConnection;
+   * in Node pass `RTCPeerConnection` from 'werift'; null keeps everything on the server path.
+   */
+  rtc?: RtcPeerConnectionCtor | null;
+  /** Where direct DMs are kept (the server never has them); memory by default. */
+  directMessageStore?: DirectMessageStore;
 }
 
 export type ClientEvents = {
@@ -105,6 +118,9 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
   private firstOnline: { resolve: () => void; reject: (e: ChatError) => void } | null = null;
   private readonly removeNetworkListeners: () => void;
   private readonly historyPageSize: number;
+  private peerSelf: PeerSelf | null = null;
+  /** Direct messages and hosted channels (peer-to-peer, with the server as fallback). */
+  readonly peers: PeerManager;
 
   constructor(private readonly options: ChatClientOptions) {
     super();
@@ -125,6 +141,7 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
       lock: options.outboxLock ?? alwaysGrantedLock,
       ...(options.sendWindow !== undefined && { window: options.sendWindow }),
       send: (e) =>
+        this.peers.relay(e) ??
         this.connection
           .request('message.send', {
             channelId: e.channelId,
@@ -136,6 +153,11 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
     });
     this.sync = new SyncManager((params) => this.connection.request('sync', params));
     this.cache = options.cacheStore ? new CacheWriter(options.cacheStore) : null;
+    this.peers = new PeerManager(this.peerContext(), {
+      rtc: options.rtc === undefined ? defaultRtc() : options.rtc,
+      directStore: options.directMessageStore ?? new MemoryDirectMessageStore(),
+    });
+    this.on('message', (m) => this.peers.onMessage(m));
 
     this.connection.on('phase', (phase) => this.onPhase(phase));
     this.connection.on('ready', (hello) => void this.onReady(hello));
@@ -178,6 +200,7 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
     this.generation++;
     this.connection.close();
     this.outbox.close();
+    this.peers.close();
     this.typing.clear();
     this.removeNetworkListeners();
     void this.cache?.flush();
@@ -306,6 +329,12 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
     if (this.userValue && this.userValue.id !== hello.user.id) this.resetAll();
     this.userValue = hello.user;
     this.connectionIdValue = hello.connectionId;
+    this.peerSelf = {
+      user: hello.user,
+      connectionId: hello.connectionId,
+      relayKey: hello.relayKey,
+      iceServers: hello.iceServers,
+    };
     const previousRead = new Map(this.directory.all().map((c) => [c.id, c.readSeq]));
     this.directory.reset(hello.channels);
     this.presenceTracker.reset(hello.presence);
@@ -328,6 +357,7 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
     }
     this.cache?.add({ user: hello.user, channels: [...hello.channels] });
     this.changed();
+    this.peers.onReady();
     try {
       // A channel that vanished since hello (NOT_FOUND) must not hold the others back.
       await Promise.all(
@@ -376,6 +406,7 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
   private onFatal(error: ChatError): void {
     this.generation++;
     this.outbox.close();
+    this.peers.close();
     if (error.code === ErrorCode.UNAUTHENTICATED && this.hadOnline) {
       this.emit('sessionEnded', this.sessionEndedReason ?? error.message);
     }
@@ -411,6 +442,7 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
 
   private onEvent(event: ServerEvent): void {
     (this.handlers[event.type] as (e: ServerEvent) => void)(event);
+    this.peers.onEvent(event);
     this.emit('event', event);
   }
 
@@ -487,6 +519,22 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
       if (m.authorId !== null && m.authorId === this.userValue?.id) this.outbox.seen(m);
     this.changed();
     return page.hasMore;
+  }
+
+  private peerContext(): PeerContext {
+    return {
+      request: (type, params) => this.connection.request(type, params),
+      self: () => this.peerSelf,
+      channel: (id) => this.directory.get(id),
+      channels: () => this.directory.all(),
+      presence: (id) => this.presenceTracker.get(id),
+      serverMessages: (id) => this.messages(id),
+      pending: (id) => this.outbox.pending(id),
+      applyLive: (messages) => this.apply(messages, 'live'),
+      resync: () => void this.sync.run().catch(() => undefined),
+      enqueue: (channelId, text, clientMsgId) => this.outbox.add(channelId, text, [], clientMsgId),
+      changed: () => this.changed(),
+    };
   }
 
   private timeline(channelId: string): Timeline {
