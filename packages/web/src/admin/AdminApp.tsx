@@ -134,6 +134,8 @@ function AdminShell({
           handlers.current.onSessionEnded();
         if (err instanceof ChatError && err.code === ErrorCode.PASSWORD_CHANGE_REQUIRED)
           handlers.current.onLocked();
+        // Here a wrong password is the admin's own, typed to confirm: say exactly that.
+        if (err instanceof ChatError && err.code === ErrorCode.BAD_CREDENTIALS) return err.message;
         return errorText(err);
       },
     }),

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import { Limits, type User } from '@segmentchat/protocol';
 import { errorText } from '../chat/error-text.ts';
 import { Icon } from '../components/Icon.tsx';
@@ -22,6 +22,7 @@ export function AdminSetPassword({
   const [confirm, setConfirm] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const ids = useId();
 
   async function onSubmit(e: FormEvent) {
     e.preventDefault();
@@ -66,19 +67,23 @@ export function AdminSetPassword({
               autoFocus
             />
           </label>
-          <label className="field">
-            <span className="field-label">New password</span>
+          <div className="field">
+            <label className="field-label" htmlFor={`${ids}-new`}>
+              New password
+            </label>
             <input
+              id={`${ids}-new`}
               className="input"
               type="password"
               autoComplete="new-password"
+              aria-describedby={`${ids}-hint`}
               value={next}
               onChange={(e) => setNext(e.target.value)}
             />
-            <span className="field-hint">
-              At least {Limits.PASSWORD_MIN} characters; not a common password.
+            <span id={`${ids}-hint`} className="field-hint">
+              At least {Limits.PASSWORD_MIN} characters; not a common password, not “admin”.
             </span>
-          </label>
+          </div>
           <label className="field">
             <span className="field-label">Confirm new password</span>
             <input

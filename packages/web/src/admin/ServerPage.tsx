@@ -85,7 +85,7 @@ export function ServerPage() {
           type="button"
           className="btn btn-secondary"
           onClick={() => setConfirming('restart')}
-          disabled={phase !== 'running'}
+          disabled={phase !== 'running' || stats?.supervised === false}
         >
           <Icon name="retry" size={16} />
           Restart server

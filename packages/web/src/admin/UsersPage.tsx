@@ -22,7 +22,7 @@ type Pending =
 function statusText(u: AdminUser): string {
   if (u.status === 'online') return 'Online';
   if (u.status === 'away') return 'Away';
-  return u.lastSeen ? `Last seen ${formatAgo(u.lastSeen)}` : 'Never signed in';
+  return u.lastSeen ? `Last seen ${formatAgo(u.lastSeen)}` : 'Not seen in chat yet';
 }
 
 const ROLE_LABEL = { admin: 'Admin', user: 'Member', visitor: 'Visitor' } as const;
