@@ -29,3 +29,21 @@ export function channelByName(bot: BotUser, name: string) {
 export async function say(bot: BotUser, channelId: string, text: string): Promise<void> {
   await bot.client.request('message.send', { channelId, clientMsgId: crypto.randomUUID(), text });
 }
+
+/** Sends `count` numbered messages with up to `parallel` in flight (the server groups commits). */
+export async function seedMessages(
+  bot: BotUser,
+  channelId: string,
+  count: number,
+  text: (i: number) => string,
+  parallel = 200,
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < count) {
+      const i = next++;
+      await say(bot, channelId, text(i));
+    }
+  };
+  await Promise.all(Array.from({ length: parallel }, worker));
+}

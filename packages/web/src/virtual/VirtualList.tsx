@@ -36,6 +36,8 @@ const OVERSCAN = 800;
 /** Within this distance of the bottom we count as "at the bottom" and follow new rows. */
 const STICK_THRESHOLD = 48;
 const NEAR_TOP = 400;
+/** A scroll gesture counts as over after this long without scroll events. */
+const SCROLL_IDLE_MS = 150;
 
 /**
  * A list that renders only the rows near the viewport, measuring each rendered row. It follows new
@@ -59,6 +61,11 @@ export function VirtualList<T>({
   const heights = useRef(new Map<string, number>());
   const stick = useRef(true);
   const lastTop = useRef(0);
+  const lastItems = useRef(items);
+  /** Where we last scrolled to ourselves; a scroll event landing there is not the user's. */
+  const ownScroll = useRef<number | null>(null);
+  const userScrolling = useRef(false);
+  const idleTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const anchor = useRef<{ key: string; delta: number } | null>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [viewport, setViewport] = useState(600);
@@ -110,17 +117,30 @@ export function VirtualList<T>({
       setMeasureVersion((v) => v + 1);
       return;
     }
+    const itemsChanged = lastItems.current !== items;
+    lastItems.current = items;
+    const scrollTo = (target: number) => {
+      if (Math.abs(scroller.scrollTop - target) <= 1) return;
+      scroller.scrollTop = target;
+      ownScroll.current = scroller.scrollTop;
+    };
     if (stick.current) {
-      const target = scroller.scrollHeight - scroller.clientHeight;
-      if (Math.abs(scroller.scrollTop - target) > 1) scroller.scrollTop = target;
-    } else if (anchor.current) {
+      scrollTo(scroller.scrollHeight - scroller.clientHeight);
+    } else if (anchor.current && (itemsChanged || !userScrolling.current)) {
+      // Rows added above (older history) move the view at once. Rows merely measured while the
+      // user scrolls wait for the scroll to settle: setting scrollTop mid-gesture would cancel a
+      // smooth scroll (keyboard, touchpad) halfway.
       const i = keys.indexOf(anchor.current.key);
-      if (i >= 0) {
-        const target = (offsets[i] ?? 0) + headerHeight - anchor.current.delta;
-        if (Math.abs(scroller.scrollTop - target) > 1) scroller.scrollTop = target;
-      }
+      if (i >= 0) scrollTo((offsets[i] ?? 0) + headerHeight - anchor.current.delta);
     }
   });
+
+  useEffect(
+    () => () => {
+      if (idleTimer.current) clearTimeout(idleTimer.current);
+    },
+    [],
+  );
 
   useEffect(() => {
     const scroller = scrollerRef.current;
@@ -141,6 +161,16 @@ export function VirtualList<T>({
     const scroller = scrollerRef.current;
     if (!scroller) return;
     const top = scroller.scrollTop;
+    if (ownScroll.current !== null && Math.abs(top - ownScroll.current) <= 1) {
+      ownScroll.current = null;
+    } else {
+      userScrolling.current = true;
+      if (idleTimer.current) clearTimeout(idleTimer.current);
+      idleTimer.current = setTimeout(() => {
+        userScrolling.current = false;
+        setMeasureVersion((v) => v + 1);
+      }, SCROLL_IDLE_MS);
+    }
     const atBottom = top + scroller.clientHeight >= scroller.scrollHeight - STICK_THRESHOLD;
     // Scroll events arrive a frame late: rows measured taller meanwhile would look like the user
     // scrolled away from the bottom. Only a move upwards (the user's doing) stops following.
@@ -163,6 +193,7 @@ export function VirtualList<T>({
         if (!stick.current) onAtBottomChange?.(true);
         stick.current = true;
         scroller.scrollTop = scroller.scrollHeight;
+        ownScroll.current = scroller.scrollTop;
       },
       isAtBottom: () => stick.current,
     }),
@@ -174,6 +205,22 @@ export function VirtualList<T>({
       ref={scrollerRef}
       className={className ? `vlist ${className}` : 'vlist'}
       onScroll={onScroll}
+      onKeyDown={(e) => {
+        // Home and End go to the real ends: the first message loaded and the newest one, even as
+        // rows are measured on the way (a native smooth scroll would stop at a stale end).
+        const scroller = scrollerRef.current;
+        if (!scroller || e.target !== scroller) return;
+        if (e.key === 'End') {
+          e.preventDefault();
+          if (!stick.current) onAtBottomChange?.(true);
+          stick.current = true;
+          scroller.scrollTop = scroller.scrollHeight;
+          ownScroll.current = scroller.scrollTop;
+        } else if (e.key === 'Home') {
+          e.preventDefault();
+          scroller.scrollTop = 0;
+        }
+      }}
       role="log"
       aria-label={label}
       tabIndex={0}
