@@ -24,8 +24,6 @@ function newestMtime(path: string): number {
  */
 export function ensureWebBuilt(): void {
   const index = join(webDist, 'index.html');
-  // Same switch as `npm start`: use the build that is there (e.g. while a sibling change is half-done).
-  if (process.env.SEGMENTCHAT_SKIP_WEB_BUILD === '1' && existsSync(index)) return;
   const sources = ['packages/web', 'packages/client/src', 'packages/protocol/src'].map((p) =>
     join(repoRoot, p),
   );
@@ -48,7 +46,11 @@ export interface TestServer {
 
 /** A real server on a free port, with a fresh SQLite database in a temp directory. */
 export async function startTestServer(
-  options: { limits?: Record<string, { burst: number; perSecond: number }> } = {},
+  options: {
+    limits?: Record<string, { burst: number; perSecond: number }>;
+    /** Viewers a streamer serves directly before the relay takes over (default 4). */
+    streamDirectMax?: number;
+  } = {},
 ): Promise<TestServer> {
   ensureWebBuilt();
   // Cheap password hashing: argon2's real cost adds seconds per registration for no test value.
@@ -62,6 +64,7 @@ export async function startTestServer(
     webRoot: webDist,
     logger: false,
     sqliteSynchronous: 'NORMAL',
+    ...(options.streamDirectMax !== undefined ? { streamDirectMax: options.streamDirectMax } : {}),
     // Every browser in a test shares 127.0.0.1, so per-IP sign-up limits are raised here.
     limits: {
       register: { burst: 500, perSecond: 50 },

@@ -21,6 +21,7 @@ import type { OutboxLock } from './outbox-lock.ts';
 import { alwaysGrantedLock } from './outbox-lock.ts';
 import type { OutboxStore, PendingMessage } from './outbox-store.ts';
 import { PeerManager } from './peers/peer-manager.ts';
+import { StreamManager } from './streams/stream-manager.ts';
 import type { PeerContext, PeerSelf } from './peers/peer-context.ts';
 import type { DirectMessageStore } from './peers/direct-message-store.ts';
 import { MemoryDirectMessageStore } from './peers/direct-message-store.ts';
@@ -121,6 +122,8 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
   private peerSelf: PeerSelf | null = null;
   /** Direct messages and hosted channels (peer-to-peer, with the server as fallback). */
   readonly peers: PeerManager;
+  /** Live camera streams: which channels are live, this client's broadcast, what it watches. */
+  readonly streams: StreamManager;
 
   constructor(private readonly options: ChatClientOptions) {
     super();
@@ -158,6 +161,15 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
       directStore: options.directMessageStore ?? new MemoryDirectMessageStore(),
     });
     this.on('message', (m) => this.peers.onMessage(m));
+    // Streams need the browser's media and WebRTC together; Node bots neither stream nor watch.
+    const browserRtc =
+      typeof globalThis.MediaStream === 'function' ? (globalThis.RTCPeerConnection ?? null) : null;
+    this.streams = new StreamManager({
+      request: (type, params) => this.connection.request(type, params),
+      iceServers: () => this.peerSelf?.iceServers ?? [],
+      rtc: options.rtc === null ? null : browserRtc,
+      changed: () => this.changed(),
+    });
 
     this.connection.on('phase', (phase) => this.onPhase(phase));
     this.connection.on('ready', (hello) => void this.onReady(hello));
@@ -201,6 +213,7 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
     this.connection.close();
     this.outbox.close();
     this.peers.close();
+    this.streams.close();
     this.typing.clear();
     this.removeNetworkListeners();
     void this.cache?.flush();
@@ -358,6 +371,7 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
     this.cache?.add({ user: hello.user, channels: [...hello.channels] });
     this.changed();
     this.peers.onReady();
+    this.streams.onReady(hello.streams);
     try {
       // A channel that vanished since hello (NOT_FOUND) must not hold the others back.
       await Promise.all(
@@ -407,6 +421,7 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
     this.generation++;
     this.outbox.close();
     this.peers.close();
+    this.streams.close();
     if (error.code === ErrorCode.UNAUTHENTICATED && this.hadOnline) {
       this.emit('sessionEnded', this.sessionEndedReason ?? error.message);
     }
@@ -443,6 +458,7 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
   private onEvent(event: ServerEvent): void {
     (this.handlers[event.type] as (e: ServerEvent) => void)(event);
     this.peers.onEvent(event);
+    this.streams.onEvent(event);
     this.emit('event', event);
   }
 

@@ -20,6 +20,10 @@ export type { HostInfo } from './peers/channel-hosting.ts';
 export type { DirectEntry, DirectMessageStore } from './peers/direct-message-store.ts';
 export { MemoryDirectMessageStore } from './peers/direct-message-store.ts';
 export type { RtcPeerConnectionCtor, RtcPeerConnectionLike, RtcDataChannelLike } from './peers/rtc-like.ts';
+export { StreamManager } from './streams/stream-manager.ts';
+export { StreamBroadcast } from './streams/stream-broadcast.ts';
+export { StreamViewer } from './streams/stream-viewer.ts';
+export type { ViewerState } from './streams/stream-viewer.ts';
 // The wire types, so apps need not depend on the protocol package directly.
 export { ChatError, ErrorCode, Limits } from '@segmentchat/protocol';
 export type {

@@ -5,6 +5,7 @@ import { useChatContext } from '../chat/chat-context.ts';
 import { stripBidiControls } from '../text/parse-rich-text.ts';
 import { useMemberCount } from '../chat/use-member-count.ts';
 import { HostBadge } from '../hosting/HostBadge.tsx';
+import { StreamControls } from '../streams/StreamControls.tsx';
 
 export type HeaderAction = 'members' | 'invite' | 'leave';
 
@@ -63,6 +64,7 @@ export function ChannelHeader({
         ) : null}
       </div>
       <div className="channel-tools">
+        <StreamControls channel={channel} />
         <HostBadge channel={channel} />
         <button
           type="button"
