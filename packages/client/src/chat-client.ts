@@ -232,8 +232,17 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
     return result;
   }
 
-  sendMessage(channelId: string, text: string, attachments?: string[]): Promise<PendingMessage> {
-    return this.outbox.add(channelId, text, attachments);
+  /**
+   * `clientMsgId` is given when the caller made it earlier (a message that waited offline for its
+   * images to upload), so sending it again after a crash is still exactly-once.
+   */
+  sendMessage(
+    channelId: string,
+    text: string,
+    attachments?: string[],
+    clientMsgId?: string,
+  ): Promise<PendingMessage> {
+    return this.outbox.add(channelId, text, attachments, clientMsgId);
   }
   retry(clientMsgId: string): Promise<void> {
     return this.outbox.retry(clientMsgId);
