@@ -3,6 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../src/browser.ts';
 import { startTestServer, type TestServer } from '../src/server-fixture.ts';
 import { ChatPage } from '../src/chat-page.ts';
+import { HistoryReader } from '../src/history-reader.ts';
 import { eventually, hidden, visible } from '../src/wait.ts';
 
 let server: TestServer;
@@ -135,5 +136,40 @@ describe('images', () => {
     await visible(bob.page.getByRole('dialog', { name: 'Image 2 of 2 from alice' }));
     await bob.page.keyboard.press('Escape');
     await hidden(bob.page.getByRole('dialog'));
+  });
+
+  it('an image sent offline waits (through a reload), then uploads and arrives once on reconnect', async () => {
+    const truth = await HistoryReader.connect(server.url, 'observer');
+    // The app shell must be cached by the service worker before the network goes away.
+    await alice.page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    await alice.context.setOffline(true);
+    await eventually(() =>
+      alice.page.getByRole('status', { name: 'Connection', includeHidden: true }).textContent(),
+    ).toMatch(/Offline|Reconnecting|Connecting/);
+    await pasteImage(alice.page);
+    await alice.composer().fill('Written on the train');
+    await alice.composer().press('Enter');
+    const waiting = alice.page.getByRole('list', { name: 'Waiting to send' });
+    await visible(waiting.getByText(/Written on the train/));
+
+    // The image waits in IndexedDB: a reload with no network still has it.
+    await alice.page.reload();
+    await visible(
+      alice.page.getByRole('list', { name: 'Waiting to send' }).getByText(/Written on the train/),
+    );
+    await alice.screenshot('images-offline.png');
+
+    await alice.context.setOffline(false);
+    await visible(bob.message('Written on the train (1 image)'));
+    await hidden(alice.page.getByRole('list', { name: 'Waiting to send' }));
+    const thumb = bob.message('Written on the train').getByRole('button', { name: 'Open image' });
+    await eventually(() => thumb.locator('img').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(
+      640,
+    );
+    // Exactly once, on the server too.
+    const stored = (await truth.messages('general')).filter((m) => m.text === 'Written on the train');
+    expect(stored).toHaveLength(1);
+    expect(stored[0]!.attachments).toHaveLength(1);
+    truth.close();
   });
 });

@@ -8,6 +8,9 @@ import { useImageDrafts } from '../uploads/use-image-drafts.ts';
 import { useImageDrop } from '../uploads/use-image-drop.ts';
 import { ComposerImages } from './ComposerImages.tsx';
 import { ImageUploadButton } from './ImageUploadButton.tsx';
+import { QueuedImageMessages } from './QueuedImageMessages.tsx';
+import { sendComposed } from '../uploads/send-composed.ts';
+import { useImageOutbox } from '../uploads/use-image-outbox.ts';
 
 /** Show the remaining-characters counter once this close to the limit. */
 const COUNTER_FROM = Limits.MESSAGE_TEXT_MAX - 500;
@@ -31,7 +34,9 @@ export function Composer({
   const label = channel.kind === 'dm' ? `Message ${channel.name}` : `Message #${channel.name}`;
   // Images wait in a tray (uploading at once) and go out with the text as their caption.
   const { tray, drafts: images } = useImageDrafts(channel.id);
-  const drop = useImageDrop(tray, onToast, useChatContext().me.role !== 'visitor');
+  const { me } = useChatContext();
+  const drop = useImageDrop(tray, onToast, me.role !== 'visitor');
+  const { outbox, queued } = useImageOutbox(client, me.id, channel.id);
 
   // Grow with the text up to a cap (CSS max-height), like every modern chat composer.
   useLayoutEffect(() => {
@@ -51,18 +56,15 @@ export function Composer({
   function send() {
     const body = text.trim();
     if (!body && images.length === 0) return;
-    if (tray.uploading || tray.failed) {
-      onToast(tray.uploading ? 'Images are still uploading.' : 'Remove the images that failed to upload.');
-      return;
-    }
     if (body.length > Limits.MESSAGE_TEXT_MAX) {
       onToast(`Messages can be at most ${Limits.MESSAGE_TEXT_MAX.toLocaleString()} characters.`);
       return;
     }
+    // Straight to the SDK's outbox, or (offline, with images) to the image outbox.
+    const outcome = sendComposed(client, outbox, tray, channel.id, body);
+    if ('problem' in outcome) return onToast(outcome.problem);
     update('');
-    // The SDK shows the message as pending at once and keeps it in its outbox until acked.
-    const attachments = images.length > 0 ? tray.take() : [];
-    client.sendMessage(channel.id, body, attachments).catch((err: unknown) => onToast(errorText(err)));
+    outcome.sent.catch((err: unknown) => onToast(errorText(err)));
     onSent();
   }
 
@@ -84,6 +86,7 @@ export function Composer({
         send();
       }}
     >
+      <QueuedImageMessages queued={queued} onDiscard={(id) => void outbox.discard(id)} />
       <ComposerImages drafts={images} onRemove={(key) => tray.remove(key)} />
       <div
         className={drop.dropping ? 'composer-box composer-box-drop' : 'composer-box'}
@@ -115,7 +118,9 @@ export function Composer({
             type="submit"
             className="send-btn"
             aria-label="Send message"
-            disabled={(text.trim() === '' && images.length === 0) || tray.uploading}
+            disabled={
+              (text.trim() === '' && images.length === 0) || (tray.uploading && client.state === 'online')
+            }
           >
             <Icon name="send" size={18} />
           </button>

@@ -24,7 +24,11 @@ export function ComposerImages({
               value={d.progress}
             />
           ) : null}
-          {d.status === 'failed' ? (
+          {d.status === 'failed' && d.offline ? (
+            <span className="composer-image-waiting" title="It will upload when the connection is back">
+              <Icon name="wifiOff" size={14} /> Offline
+            </span>
+          ) : d.status === 'failed' ? (
             <span className="composer-image-error" role="alert" title={d.error ?? undefined}>
               <Icon name="alert" size={14} /> {d.error}
             </span>

@@ -1,17 +1,21 @@
-import { ChatError, Limits } from '@segmentchat/protocol';
+import { ChatError, ErrorCode, Limits } from '@segmentchat/protocol';
 import type { Attachment } from '@segmentchat/protocol';
 import { IMAGE_TYPES, uploadImage } from './upload-image.ts';
 import type { UploadHandle } from './upload-image.ts';
+import type { QueuedImage } from './image-outbox.ts';
 
 export interface ImageDraft {
   key: string;
   name: string;
+  file: File;
   /** An object URL of the local file, for the preview. */
   previewUrl: string;
   /** 0..1 of the bytes sent. */
   progress: number;
   status: 'uploading' | 'done' | 'failed';
   error: string | null;
+  /** Failed only for want of a connection: it can still go out through the image outbox. */
+  offline: boolean;
   attachment: Attachment | null;
 }
 
@@ -76,13 +80,19 @@ export class ImageDrafts {
     return this.drafts.some((d) => d.status === 'uploading');
   }
 
+  /** Some image was refused for good (too large, not an image): it must be removed. */
   get failed(): boolean {
-    return this.drafts.some((d) => d.status === 'failed');
+    return this.drafts.some((d) => d.status === 'failed' && !d.offline);
+  }
+
+  /** Some image could not reach the server: the message should wait in the image outbox. */
+  get waitingForNetwork(): boolean {
+    return this.drafts.some((d) => d.status === 'failed' && d.offline);
   }
 
   /** The uploaded attachments' ids, in the order added, and empties the tray for the next message. */
   take(): string[] {
-    if (this.uploading || this.failed)
+    if (this.uploading || this.drafts.some((d) => d.status === 'failed'))
       throw ChatError.invalid('Wait for the images to upload, or remove them');
     const ids = this.drafts.map((d) => d.attachment!.id);
     for (const d of this.drafts) URL.revokeObjectURL(d.previewUrl);
@@ -90,15 +100,37 @@ export class ImageDrafts {
     return ids;
   }
 
+  /**
+   * Everything in the tray, uploaded or not, for the image outbox; uploads still running are
+   * cancelled (the outbox uploads them again when online: same bytes, same stored file).
+   */
+  takeAll(): QueuedImage[] {
+    const images = this.drafts.map((d) => ({
+      name: d.name,
+      type: d.file.type,
+      blob: d.file,
+      attachmentId: d.attachment?.id ?? null,
+    }));
+    for (const d of this.drafts) {
+      this.uploads.get(d.key)?.cancel();
+      URL.revokeObjectURL(d.previewUrl);
+    }
+    this.uploads.clear();
+    this.set([]);
+    return images;
+  }
+
   private start(file: File): void {
     const key = `img-${++nextKey}`;
     const draft: ImageDraft = {
       key,
       name: file.name || 'image',
+      file,
       previewUrl: URL.createObjectURL(file),
       progress: 0,
       status: 'uploading',
       error: null,
+      offline: false,
       attachment: null,
     };
     this.set([...this.drafts, draft]);
@@ -108,7 +140,12 @@ export class ImageDrafts {
       (attachment) => this.patch(key, { status: 'done', progress: 1, attachment }),
       (e: unknown) => {
         if (e instanceof DOMException && e.name === 'AbortError') return;
-        this.patch(key, { status: 'failed', error: e instanceof Error ? e.message : 'Upload failed' });
+        const offline = e instanceof ChatError && e.code === ErrorCode.UNAVAILABLE;
+        this.patch(key, {
+          status: 'failed',
+          offline,
+          error: e instanceof Error ? e.message : 'Upload failed',
+        });
       },
     );
     void handle.done.finally(() => this.uploads.delete(key)).catch(() => {});
