@@ -102,6 +102,11 @@ describe('direct messages', () => {
     expect(await metric('segmentchat_dm_frames_total')).toBe(framesBefore);
     expect(await metric('segmentchat_dm_bytes_total')).toBe(bytesBefore);
     await alice.screenshot('dm-direct.png');
+
+    // The server never had them: the device keeps them (IndexedDB) across a reload.
+    await bob.page.reload();
+    await visible(bob.message('Hello Bob, just between us (direct)'));
+    await visible(bob.message('Hi Alice, same here (direct)'));
   });
 
   it('still arrive, via the server, when WebRTC fails', async () => {

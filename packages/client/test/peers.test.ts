@@ -53,6 +53,7 @@ describe('direct messages', () => {
     const framesBefore = await metric('segmentchat_dm_frames_total');
 
     await alice.client.peers.sendDm(dm, 'straight to you');
+    await waitFor('bob gets it', () => dmTexts(bob.client, dm).length === 1);
     await bob.client.peers.sendDm(dm, 'and back');
     await waitFor('bob has both', () => dmTexts(bob.client, dm).length === 2);
     await waitFor('alice has both', () => dmTexts(alice.client, dm).length === 2);
@@ -146,5 +147,20 @@ describe('hosted channels', () => {
     expect(stored.sort()).toEqual([...burst].sort());
     // Not all of it went through the host: the fallback really carried part of the burst.
     expect(await metric('segmentchat_host_relayed_messages_total')).toBeLessThan(relayedBefore + 1 + 100);
+
+    // The host comes back: hosting resumes and members link again.
+    const back = newClient(server.url, host.token, { rtc });
+    clients.push(back);
+    await back.connect();
+    await waitFor('members link to the returning host', () =>
+      members.every((m) => m.client.peers.hostInfo(channel.id)?.role === 'linked'),
+    );
+    const relayedAgain = await metric('segmentchat_host_relayed_messages_total');
+    await members[2]!.client.sendMessage(channel.id, 'hosting resumed');
+    for (const c of [back, members[0]!.client])
+      await waitFor('the message arrives', () =>
+        c.messages(channel.id).some((m) => m.text === 'hosting resumed'),
+      );
+    expect(await metric('segmentchat_host_relayed_messages_total')).toBe(relayedAgain + 1);
   });
 });

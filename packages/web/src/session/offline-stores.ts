@@ -1,5 +1,6 @@
 import { IndexedDBCacheStore, IndexedDBOutboxStore, WebLockOutboxLock } from '@segmentchat/client/browser';
 import type { ChatClientOptions, Member, User } from '@segmentchat/client';
+import { IndexedDBDirectMessageStore } from '../dm/indexeddb-direct-store.ts';
 
 /**
  * What makes the app work offline, per account: the IndexedDB outbox (shared by the account's
@@ -24,7 +25,7 @@ function cacheFor(userId: string): IndexedDBCacheStore {
 
 export function offlineClientOptions(
   user: User,
-): Pick<ChatClientOptions, 'outboxStore' | 'outboxLock' | 'cacheStore'> {
+): Pick<ChatClientOptions, 'outboxStore' | 'outboxLock' | 'cacheStore' | 'directMessageStore'> {
   if (typeof indexedDB === 'undefined') return {};
   const outboxStore = new IndexedDBOutboxStore(user.id);
   outboxes.set(user.id, outboxStore);
@@ -32,6 +33,7 @@ export function offlineClientOptions(
     outboxStore,
     outboxLock: new WebLockOutboxLock(user.id),
     cacheStore: cacheFor(user.id),
+    directMessageStore: new IndexedDBDirectMessageStore(user.id),
   };
 }
 
