@@ -45,9 +45,9 @@ export interface AdminStore {
   /**
    * Deletes the account (sessions, memberships). Its messages stay, authored by
    * `DELETED_USER_NAME` with no author id, each at a new `rev` so that `sync` delivers the change.
-   * Answers the channels it was a member of.
+   * Answers the channels it was a member of and the messages it had written.
    */
-  deleteUser(userId: string): Promise<string[]>;
+  deleteUser(userId: string): Promise<{ channels: string[]; messageIds: string[] }>;
 
   /** Channels (not DMs), private ones too, whose name contains `q`, alphabetically. */
   listChannels(q: string, offset: number, limit: number): Promise<Paged<AdminChannelRow>>;

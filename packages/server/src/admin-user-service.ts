@@ -25,6 +25,9 @@ export function generatePassword(): string {
 
 const target = (u: Pick<UserRow, 'username'>) => `@${u.username}`;
 
+/** Messages re-announced live when their author is deleted; past this, clients learn by `sync`. */
+const LIVE_UPDATES_MAX = 2000;
+
 /**
  * What an administrator does to accounts. Every change is audited; one that ends a user's
  * access (disable, delete, reset, demotion) revokes its sessions and closes its sockets at once.
@@ -110,13 +113,23 @@ export class AdminUserService {
       userId: u.id,
       reason: 'Your account was deleted by an administrator',
     });
-    const channels = await this.admin.deleteUser(u.id);
+    const { channels, messageIds } = await this.admin.deleteUser(u.id);
     for (const channelId of channels) {
       this.bus.publish({
         kind: 'channel',
         channelId,
         event: { type: 'member.left', channelId, userId: u.id },
       });
+    }
+    // Open clients see the new author at once; beyond a few thousand, they get it from `sync`.
+    for (const id of messageIds.slice(0, LIVE_UPDATES_MAX)) {
+      const message = await this.store.findMessage(id);
+      if (message)
+        this.bus.publish({
+          kind: 'channel',
+          channelId: message.channelId,
+          event: { type: 'message.updated', message },
+        });
     }
   }
 

@@ -109,7 +109,7 @@ export class SqliteAdminStore implements AdminStore {
     return (this.q(`SELECT COUNT(*) AS n FROM users WHERE role = 'admin' AND disabled = 0`).get() as Row)
       .n as number;
   }
-  async deleteUser(userId: string): Promise<string[]> {
+  async deleteUser(userId: string): Promise<{ channels: string[]; messageIds: string[] }> {
     return this.db.transaction(() => {
       const channels = (this.q('SELECT channel_id FROM members WHERE user_id = ?').all(userId) as Row[]).map(
         (r) => r.channel_id as string,
@@ -131,7 +131,7 @@ export class SqliteAdminStore implements AdminStore {
         );
       }
       this.q('DELETE FROM users WHERE id = ?').run(userId);
-      return channels;
+      return { channels, messageIds: messages.map((m) => m.id as string) };
     })();
   }
 

@@ -124,6 +124,10 @@ describe('admin: users', () => {
     const synced = await w.request('sync', { cursors: { [general]: mine.rev } });
     expect(synced.changes.find((m) => m.id === mine.id)).toMatchObject({ authorName: 'deleted user' });
     await w.waitEvent((e) => e.type === 'member.left' && e.userId === eve.user.id);
+    await w.waitEvent(
+      (e) =>
+        e.type === 'message.updated' && e.message.id === mine.id && e.message.authorName === 'deleted user',
+    );
     expect(await srv.server.services.store.findUserById(eve.user.id)).toBeUndefined();
     expect((await audit())[0]).toMatchObject({
       action: 'user.delete',

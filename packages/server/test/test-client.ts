@@ -36,12 +36,16 @@ export class TestClient {
       }),
     );
     ws.on('message', (data) => {
-      const msg = JSON.parse((data as Buffer).toString()) as Reply & ServerEvent;
-      if ('re' in msg) {
-        if (msg.re === null) this.orphanErrors.push(msg.error!);
-        else this.pending.get(msg.re)?.(msg);
-        if (msg.re !== null) this.pending.delete(msg.re);
-      } else this.events.push(msg);
+      // A frame is one object, or an array of them (a channel's events of one loop turn).
+      const parsed = JSON.parse((data as Buffer).toString()) as
+        (Reply & ServerEvent) | (Reply & ServerEvent)[];
+      for (const msg of Array.isArray(parsed) ? parsed : [parsed]) {
+        if ('re' in msg) {
+          if (msg.re === null) this.orphanErrors.push(msg.error!);
+          else this.pending.get(msg.re)?.(msg);
+          if (msg.re !== null) this.pending.delete(msg.re);
+        } else this.events.push(msg);
+      }
       for (const w of this.waiters) w();
     });
   }
