@@ -25,30 +25,47 @@ const CONVERSATION: [string, string][] = [
   ['maya', 'Great. Let’s do a final check tomorrow at 10:00 and ship Thursday morning'],
 ];
 
+let channelIds: Record<string, string> = {};
+
 beforeAll(async () => {
   server = await startTestServer();
   browser = await launchBrowser();
   for (const name of ['maya', 'theo', 'priya', 'sam']) bots.push(await botUser(server.url, name));
-  const maya = bots[0]!;
-  const { channel } = await maya.client.request('channel.create', {
-    name: 'product',
-    description: 'Roadmap, releases and everything shipping next',
-    visibility: 'public',
-  });
-  for (const b of bots.slice(1)) await b.client.request('channel.join', { channelId: channel.id });
-  await maya.client.request('channel.create', {
-    name: 'random',
-    description: 'Off-topic',
-    visibility: 'public',
-  });
-  await maya.client.request('channel.create', { name: 'launch-team', visibility: 'private' });
+  const [maya, theo, priya, sam] = bots as [BotUser, BotUser, BotUser, BotUser];
+  const create = async (name: string, description: string, visibility: 'public' | 'private') =>
+    (await maya.client.request('channel.create', { name, description, visibility })).channel.id;
+  channelIds = {
+    product: await create('product', 'Roadmap, releases and everything shipping next', 'public'),
+    design: await create('design', 'Pixels, type and colour', 'public'),
+    random: await create('random', 'Off-topic, cat pictures, lunch plans', 'public'),
+    launch: await create('launch-team', 'Launch week war room', 'private'),
+  };
+  for (const b of [theo, priya, sam]) {
+    await b.client.request('channel.join', { channelId: channelIds.product! });
+    await b.client.request('channel.join', { channelId: channelIds.random! });
+  }
   for (const [who, text] of CONVERSATION)
     await say(
       bots.find((b) => b.username === who)!,
-      channel.id,
+      channelIds.product!,
       text,
     );
 });
+
+/** Jordan joins, is invited to the private channel, and others write where Jordan is not looking. */
+async function seedJordan(app: ChatPage): Promise<void> {
+  const [maya, theo, priya] = bots as [BotUser, BotUser, BotUser];
+  await app.joinFromBrowse('random');
+  await app.joinFromBrowse('design');
+  await app.joinFromBrowse('product');
+  await maya.client.request('channel.invite', { channelId: channelIds.launch!, username: 'jordan' });
+  await visible(app.page.getByRole('button', { name: /^launch-team, private/ }));
+  await say(theo, channelIds.random!, 'Anyone up for tacos at 12:30?');
+  await say(priya, channelIds.random!, 'Always');
+  await say(maya, channelIds.launch!, 'Press kit is final, embargo lifts Thursday 9:00');
+  await visible(app.page.getByRole('button', { name: 'random, 2 unread' }));
+  await visible(app.page.getByRole('button', { name: 'launch-team, private, 1 unread' }));
+}
 
 afterAll(async () => {
   for (const b of bots) b.client.close();
@@ -57,14 +74,21 @@ afterAll(async () => {
 });
 
 async function openAsJordan(app: ChatPage, register: boolean): Promise<void> {
-  if (register) await app.register('jordan');
-  else await app.login('jordan');
-  const product = app.page
-    .getByRole('navigation', { name: 'Channels', includeHidden: true })
-    .getByRole('button', { name: /^product/, includeHidden: true });
-  if (!(await product.count())) await app.joinFromBrowse('product');
-  else await app.openChannel('product');
+  if (register) {
+    await app.register('jordan');
+    await seedJordan(app);
+  } else {
+    await app.login('jordan');
+  }
+  await app.openChannel('product');
   await visible(app.message('ship Thursday morning'));
+}
+
+/** Someone is typing while the picture is taken, to show the indicator. */
+async function priyaTypes(app: ChatPage): Promise<void> {
+  // A raw request: the SDK's notifyTyping would throttle the second screenshot's notice.
+  await bots[2]!.client.request('typing', { channelId: channelIds.product! });
+  await visible(app.page.getByRole('status', { name: 'Typing' }).getByText('priya is typing…'));
 }
 
 describe('screenshots of a busy channel', () => {
@@ -72,6 +96,7 @@ describe('screenshots of a busy channel', () => {
     const app = await ChatPage.open(browser, server.url, { colorScheme: 'light' });
     await openAsJordan(app, true);
     await app.send('Catching up — the *export fix* sounds great, happy to help test it');
+    await priyaTypes(app);
     await app.screenshot('channel-light.png');
     await app.close();
   });
@@ -79,6 +104,7 @@ describe('screenshots of a busy channel', () => {
   it('dark theme (channel-dark.png)', async () => {
     const app = await ChatPage.open(browser, server.url, { colorScheme: 'dark' });
     await openAsJordan(app, false);
+    await priyaTypes(app);
     await app.screenshot('channel-dark.png');
     await app.close();
   });

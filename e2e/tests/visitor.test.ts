@@ -66,6 +66,17 @@ describe('a visitor', () => {
     });
     expect(refused).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
 
+    // A visitor can turn into a member, in place.
+    await account.click();
+    await visitor.page.getByRole('menuitem', { name: 'Create an account' }).click();
+    const dialog = visitor.page.getByRole('dialog', { name: 'Create your account' });
+    await dialog.getByLabel('Username').fill('former-visitor');
+    await dialog.getByLabel('Password').fill('now a member 123');
+    await dialog.getByRole('button', { name: 'Create account' }).click();
+    await visitor.expectSignedIn('former-visitor');
+    await visible(visitor.page.getByText('Member', { exact: true }));
+    expect(await visitor.page.getByRole('button', { name: 'Create channel' }).isDisabled()).toBe(false);
+
     expect(visitor.dialogs).toEqual([]);
     await visitor.close();
     await member.close();

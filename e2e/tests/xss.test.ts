@@ -57,17 +57,18 @@ describe('an XSS payload set renders inert', () => {
       for (const article of await log.getByRole('article').all()) await article.hover();
 
       const report = await log.evaluate((root) => {
-        const all = [...root.querySelectorAll('*')];
+        const all = Array.from(root.querySelectorAll('*'));
         return {
           xss: (window as unknown as { __xss?: number }).__xss ?? null,
           dangerous: all.filter((el) =>
             ['SCRIPT', 'IFRAME', 'IMG', 'OBJECT', 'EMBED', 'FORM'].includes(el.tagName),
           ).length,
-          eventAttributes: all.flatMap((el) => [...el.attributes].filter((a) => a.name.startsWith('on')))
-            .length,
+          eventAttributes: all.flatMap((el) =>
+            Array.from(el.attributes).filter((a) => a.name.startsWith('on')),
+          ).length,
           styleAttributesFromText: all.filter((el) => el.closest('[dir="auto"]') && el.hasAttribute('style'))
             .length,
-          hrefs: [...root.querySelectorAll('a')].map((a) => a.getAttribute('href') ?? ''),
+          hrefs: Array.from(root.querySelectorAll('a')).map((a) => a.getAttribute('href') ?? ''),
           bidi: /[\u202A-\u202E\u2066-\u2069]/.test(root.textContent ?? ''),
           text: root.textContent ?? '',
         };

@@ -30,7 +30,10 @@ export function ChannelView({
   const [atBottom, setAtBottom] = useState(true);
   const [editingId, setEditingId] = useState<string | null>(null);
   // The divider marks what was unread when the channel was opened, and stays until it is left.
-  const [unreadAfterSeq] = useState(() => (channel.lastSeq > channel.readSeq ? channel.readSeq : null));
+  // A channel never read (just joined) has no "new" line: all of it is new, as in Slack.
+  const [unreadAfterSeq] = useState(() =>
+    channel.readSeq > 0 && channel.lastSeq > channel.readSeq ? channel.readSeq : null,
+  );
 
   // Reading at the bottom of a visible tab marks the channel read.
   const lastSeq = messages.at(-1)?.seq ?? 0;

@@ -4,11 +4,23 @@ import { MenuButton } from '../components/Menu.tsx';
 import { useChatContext } from '../chat/chat-context.ts';
 import { sessionStore } from '../session/session-store.ts';
 import { useConnectionState } from '../chat/use-chat.ts';
+import { useState } from 'react';
+import { UpgradeVisitorDialog } from '../dialogs/UpgradeVisitorDialog.tsx';
 
 export function UserFooter() {
   const { me } = useChatContext();
   const state = useConnectionState();
+  const [upgrading, setUpgrading] = useState(false);
   const items = [
+    ...(me.role === 'visitor'
+      ? [
+          {
+            label: 'Create an account',
+            icon: <Icon name="userPlus" size={16} />,
+            onSelect: () => setUpgrading(true),
+          },
+        ]
+      : []),
     ...(me.role === 'admin'
       ? [
           {
@@ -37,6 +49,7 @@ export function UserFooter() {
         </span>
         <Icon name="chevronDown" size={16} className="user-chevron" />
       </MenuButton>
+      {upgrading ? <UpgradeVisitorDialog onClose={() => setUpgrading(false)} /> : null}
     </footer>
   );
 }
