@@ -362,17 +362,14 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
     this.presenceTracker.reset(hello.presence);
     const joined = new Set(hello.channels.filter((c) => c.joined).map((c) => c.id));
     for (const id of this.sync.tracked()) if (!joined.has(id)) this.dropChannel(id);
-    const fresh: string[] = [];
+    const joinedNow: string[] = [];
     for (const c of hello.channels) {
       if (!c.joined) continue;
       const cursor = this.sync.cursor(c.id);
       // A cursor past the server's head means the server's data was replaced: start over.
       if (cursor !== undefined && cursor > c.rev) this.dropChannel(c.id);
       if (this.sync.cursor(c.id) === undefined) this.track(c);
-      // A first page for channels that show less than a page and have older messages.
-      const t = this.timeline(c.id);
-      if (t.completeFrom === null) t.extendCompleteFrom(c.lastSeq + 1);
-      if (t.size < this.historyPageSize && t.hasMoreOlder) fresh.push(c.id);
+      joinedNow.push(c.id);
       const read = previousRead.get(c.id) ?? 0;
       if (read > c.readSeq)
         this.connection.request('channel.markRead', { channelId: c.id, seq: read }).catch(() => undefined);
@@ -382,15 +379,22 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
     this.peers.onReady();
     this.streams.onReady(hello.streams);
     try {
-      // A channel that vanished since hello (NOT_FOUND) must not hold the others back.
+      // Sync first: a cursor restored from the cache without messages learns where its
+      // timeline is complete from the first message sync brings (see Timeline).
+      await this.sync.run();
+      // Then a first page for channels that show less than a page and have older messages. A
+      // channel that vanished since hello (NOT_FOUND) must not hold the others back.
+      const short = joinedNow.filter((id) => {
+        const t = this.timeline(id);
+        return t.size < this.historyPageSize && t.hasMoreOlder;
+      });
       await Promise.all(
-        fresh.map((id) =>
+        short.map((id) =>
           this.loadOlder(id).catch((error: unknown) => {
             if (isRetryable(error)) throw error;
           }),
         ),
       );
-      await this.sync.run();
     } catch (error) {
       // The socket dropped (a new hello runs this again) or the server failed for now: retry by
       // policy. A refusal that a retry cannot fix would loop forever, so go online without it.

@@ -76,4 +76,36 @@ describe('a client with a cache store', () => {
     expect(sent).toContain('sync');
     expect(sent).not.toContain(`message.history ${channel.id}`);
   });
+
+  it('a cursor cached before any message arrived: sync brings all that came since, each announced once', async () => {
+    server = await startTestServer();
+    const a = await newUser(server.url, 'alice');
+    const b = await newUser(server.url, 'bob');
+    const bob = newClient(server.url, b.token);
+    cleanups.push(() => bob.close());
+    await bob.connect();
+    const cache = new MemoryCacheStore();
+    const first = newClient(server.url, a.token, { cacheStore: cache });
+    await first.connect();
+    const { channel } = await first.request('channel.create', { name: `empty-${Date.now()}` });
+    await bob.request('channel.join', { channelId: channel.id });
+    first.close();
+    await new Promise((r) => setTimeout(r, 20));
+    expect((await cache.load())?.cursors[channel.id]).toBe(0);
+
+    // More than one history page (50) arrives while Alice is away.
+    for (let i = 0; i < 70; i++) await bob.sendMessage(channel.id, `m${i}`);
+    await waitFor('bob acked', () => bob.pending(channel.id).length === 0);
+
+    const second = newClient(server.url, a.token, { cacheStore: cache });
+    cleanups.push(() => second.close());
+    const announced: string[] = [];
+    second.on('message', (m) => {
+      if (m.channelId === channel.id) announced.push(m.text);
+    });
+    await second.connect();
+    const expected = Array.from({ length: 70 }, (_, i) => `m${i}`);
+    expect(second.messages(channel.id).map((m) => m.text)).toEqual(expected);
+    expect(announced).toEqual(expected);
+  });
 });
