@@ -44,6 +44,8 @@ export interface ServerConfig {
     uploadBytes: number;
     /** Largest image area, read from its header before decoding (SEGMENTCHAT_UPLOAD_MAX_PIXELS). */
     uploadPixels: number;
+    /** Uploads per user: each can be 10 MB of disk and a decode. */
+    uploads: RateSpec;
   };
   /** Sessions of accounts live this long (30 days); visitors live `visitorTtlMs` (24 hours). */
   sessionTtlMs: number;
@@ -85,6 +87,8 @@ export const defaultConfig: ServerConfig = {
     // decoded RGBA frame near 160 MB, so a small file cannot expand into gigabytes.
     uploadBytes: 10 * 1024 * 1024,
     uploadPixels: 40_000_000,
+    // 30 at once covers dropping a photo album; then one every 2 s, still far above a person.
+    uploads: { burst: 30, perSecond: 0.5 },
   },
   sessionTtlMs: 30 * 24 * 3600_000,
   visitorTtlMs: 24 * 3600_000,

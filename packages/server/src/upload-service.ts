@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { Attachment, ChatError, ErrorCode } from '@segmentchat/protocol';
 import type { ChannelService } from './channel-service.ts';
-import type { ServerConfig } from './config.ts';
+import type { RateSpec, ServerConfig } from './config.ts';
 import { IMAGE_EXTENSION, SNIFF_BYTES, sanitizeImage, sniffImageType } from './image-sanitizer.ts';
 import type { ImageMime } from './image-sanitizer.ts';
 import type { AttachmentResolver } from './message-service.ts';
+import { RateLimiter } from './rate-limiter.ts';
 import { megabytes, receiveUpload } from './receive-upload.ts';
 import { SqliteStore } from './sqlite-store.ts';
 import { SqliteUploadStore } from './sqlite-upload-store.ts';
@@ -24,6 +25,8 @@ export interface UploadLimits {
    * time bounds that near 320 MB, and the rest wait their turn.
    */
   concurrentDecodes: number;
+  /** Uploads per user. */
+  rate: RateSpec;
 }
 
 export interface UploadInput {
@@ -62,6 +65,7 @@ export class UploadService {
   private readonly tmp: string;
   private decoding = 0;
   private readonly decodeQueue: (() => void)[] = [];
+  private readonly limiter: RateLimiter;
 
   constructor(
     private readonly store: UploadStore,
@@ -71,6 +75,7 @@ export class UploadService {
   ) {
     this.root = join(dataDir, 'uploads');
     this.tmp = join(this.root, 'tmp');
+    this.limiter = new RateLimiter(limits.rate);
   }
 
   /** Uploads beside the SQLite store (on its connection); none for other stores yet. */
@@ -80,6 +85,7 @@ export class UploadService {
       maxBytes: config.limits.uploadBytes,
       maxPixels: config.limits.uploadPixels,
       concurrentDecodes: 2,
+      rate: config.limits.uploads,
     });
   }
 
@@ -90,6 +96,8 @@ export class UploadService {
       throw new ChatError(ErrorCode.PASSWORD_CHANGE_REQUIRED, 'Set a new password first');
     checkFilename(input.filename);
     const channel = await this.channels.joined(user, input.channelId);
+    const wait = this.limiter.take(user.id);
+    if (wait > 0) throw ChatError.rateLimited(wait);
     if (input.declaredBytes !== undefined && input.declaredBytes > this.limits.maxBytes) {
       throw ChatError.tooLarge(`Uploads can be at most ${megabytes(this.limits.maxBytes)}`);
     }

@@ -33,7 +33,8 @@ describe('image uploads', () => {
   let uploadsDir: string;
 
   beforeAll(async () => {
-    srv = await startTestServer();
+    // Many uploads from one user here; the rate limit has its own test below.
+    srv = await startTestServer({ limits: { uploads: { burst: 1000, perSecond: 100 } } });
     uploadsDir = join(srv.dataDir, 'uploads');
     [ada, bob, eve] = await Promise.all([
       register(srv.url, 'ada'),
@@ -237,6 +238,25 @@ describe('image uploads', () => {
       expect(growth).toBeLessThan(50 * MB);
       expect(filesUnder(uploadsDir)).toEqual(filesBefore);
     });
+  });
+});
+
+describe('upload rate limit', () => {
+  it('refuses uploads past the per-user rate with RATE_LIMITED and Retry-After', async () => {
+    const srv = await startTestServer({ limits: { uploads: { burst: 2, perSecond: 0.001 } } });
+    try {
+      const ada = await register(srv.url, 'ada');
+      const ws = await TestClient.connect(srv.url, ada.token);
+      const general = ws.hello!.channels.find((c) => c.name === 'general')!;
+      await ws.close();
+      for (let i = 0; i < 2; i++)
+        expect((await upload(srv.url, ada.token, general.id, await png())).status).toBe(201);
+      const r = await upload(srv.url, ada.token, general.id, await png());
+      expect(r).toMatchObject({ status: 429, body: { error: { code: 'RATE_LIMITED' } } });
+      expect(r.body.error?.retryAfterMs).toBeGreaterThan(0);
+    } finally {
+      await srv.stop();
+    }
   });
 });
 
