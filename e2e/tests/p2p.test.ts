@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
-import { CHROMIUM_ARGS, chromiumPath } from '../src/browser.ts';
+import type { Browser } from 'playwright-core';
+import { launchBrowser } from '../src/browser.ts';
 import { startTestServer, type TestServer } from '../src/server-fixture.ts';
 import { ChatPage } from '../src/chat-page.ts';
 import { eventually, visible } from '../src/wait.ts';
@@ -8,18 +8,6 @@ import { eventually, visible } from '../src/wait.ts';
 let server: TestServer;
 let browser: Browser;
 const pages: ChatPage[] = [];
-
-/**
- * Chromium hides host ICE candidates behind mDNS names by default; this sandbox has no mDNS
- * responder, so the tests let it show the LAN address instead (a real LAN resolves the names).
- */
-async function launch(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: await chromiumPath(),
-    args: [...CHROMIUM_ARGS, '--disable-features=WebRtcHideLocalIpsWithMdns'],
-    headless: true,
-  });
-}
 
 async function signedIn(
   name: string,
@@ -70,7 +58,7 @@ async function burstLines(p: ChatPage): Promise<string[]> {
 
 beforeAll(async () => {
   server = await startTestServer();
-  browser = await launch();
+  browser = await launchBrowser();
 });
 
 afterAll(async () => {
@@ -107,6 +95,16 @@ describe('direct messages', () => {
     await bob.page.reload();
     await visible(bob.message('Hello Bob, just between us (direct)'));
     await visible(bob.message('Hi Alice, same here (direct)'));
+
+    // A direct DM read elsewhere shows as unread in the sidebar until the conversation is opened.
+    await eventually(() => linkStatus(bob).textContent()).toBe('Direct link');
+    await bob.openChannel('general');
+    await alice.send('Are you there?');
+    const dms = bob.page.getByRole('navigation', { name: 'Direct messages' });
+    await visible(dms.getByRole('button', { name: 'alice, 1 unread' }));
+    await dms.getByRole('button', { name: /^alice/ }).click();
+    await visible(bob.message('Are you there? (direct)'));
+    await visible(dms.getByRole('button', { name: 'alice', exact: true }));
   });
 
   it('still arrive, via the server, when WebRTC fails', async () => {

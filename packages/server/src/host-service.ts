@@ -17,6 +17,9 @@ interface Hosting {
   linkedCount: number;
 }
 
+/** Connections remembered per hosted channel: ~10 reconnects each for 200 members. */
+const MAX_CANDIDATES = 2000;
+
 type RelayResult = RequestResult<'host.relay'>['results'][number];
 
 /**
@@ -64,9 +67,13 @@ export class HostService {
   noteSignal(from: UserRow, fromConnection: string, topic: string): void {
     if (!topic.startsWith('host:')) return;
     const channelId = topic.slice('host:'.length);
+    if (!this.hosts.has(channelId)) return;
     let set = this.candidates.get(channelId);
     if (!set) this.candidates.set(channelId, (set = new Map<string, string>()));
+    set.delete(fromConnection);
     set.set(fromConnection, from.id);
+    // Members reconnect with new connection ids; the oldest entries go first.
+    if (set.size > MAX_CANDIDATES) set.delete(set.keys().next().value!);
   }
 
   async status(user: UserRow, connection: Connection, p: ParsedParams<'host.status'>): Promise<void> {

@@ -89,6 +89,8 @@ export class ChannelHosting {
     if (this.status.get(e.channelId)?.hostConnection !== e.hostConnection) this.retryAt.delete(e.channelId);
     this.status.set(e.channelId, e);
     if (e.hostConnection !== self?.connectionId) this.closeServed(e.channelId);
+    // The hosting tab of the owner went away: another tab of the owner may take over.
+    if (e.hostId === null && this.offered.delete(e.channelId)) this.refresh();
     const up = this.upstream.get(e.channelId);
     if (up && up.remoteConnection !== e.hostConnection) up.close();
     this.ensureUpstream(e.channelId);

@@ -44,6 +44,8 @@ export class DirectMessages {
   >();
   private readonly snapshots = new Map<string, { key: string; items: readonly DmItem[] }>();
   private loaded: Promise<void> | null = null;
+  /** Direct DMs received since the conversation was last read (not kept across reloads). */
+  private readonly unreadCounts = new Map<string, number>();
   private version = 0;
 
   constructor(
@@ -78,6 +80,14 @@ export class DirectMessages {
       if (r && Date.now() < r.at) continue;
       this.connect(c.id, c.peerId);
     }
+  }
+
+  unread(channelId: string): number {
+    return this.unreadCounts.get(channelId) ?? 0;
+  }
+
+  markRead(channelId: string): void {
+    if (this.unreadCounts.delete(channelId)) this.touch();
   }
 
   /** Whether a DM written now would go direct. */
@@ -259,6 +269,7 @@ export class DirectMessages {
       };
       await this.store.put(entry);
       this.entries.set(w.id, entry);
+      this.unreadCounts.set(channelId, this.unread(channelId) + 1);
       this.touch();
     }
     link.sendData({ t: 'ack', id: w.id } satisfies Wire);

@@ -72,6 +72,13 @@ export class PeerManager {
   dmItems(channelId: string): readonly DmItem[] {
     return this.dms.items(channelId);
   }
+  /** Direct DMs received since `markDmRead` (server-path ones count in `client.unreadCount`). */
+  dmUnread(channelId: string): number {
+    return this.dms.unread(channelId);
+  }
+  markDmRead(channelId: string): void {
+    this.dms.markRead(channelId);
+  }
   isDirect(channelId: string): boolean {
     return this.dms.isDirect(channelId);
   }

@@ -1,7 +1,7 @@
 import type { Channel } from '@segmentchat/protocol';
 import { Avatar } from '../components/Avatar.tsx';
 import { useUnread } from '../chat/use-chat.ts';
-import { usePeerName } from './use-peers.ts';
+import { useDmUnread, usePeerName } from './use-peers.ts';
 
 /** A DM in the sidebar, named after the other person. */
 export function DmNavItem({
@@ -13,7 +13,7 @@ export function DmNavItem({
   active: boolean;
   onSelect: () => void;
 }) {
-  const unread = useUnread(channel.id);
+  const unread = useUnread(channel.id) + useDmUnread(channel.id);
   const name = usePeerName(channel);
   return (
     <li>

@@ -72,7 +72,10 @@ export function DmView({ channel, onOpenNav }: { channel: Channel; onOpenNav: ()
 
   useEffect(() => {
     logRef.current?.scrollTo({ top: logRef.current.scrollHeight });
-    if (document.visibilityState === 'visible') client.markRead(channel.id);
+    if (document.visibilityState === 'visible') {
+      client.markRead(channel.id);
+      client.peers.markDmRead(channel.id);
+    }
   }, [client, channel.id, newest]);
 
   const send = (e?: FormEvent) => {

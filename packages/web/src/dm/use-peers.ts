@@ -16,6 +16,12 @@ export function useDmItems(channelId: string): readonly DmItem[] {
   return client.peers.dmItems(channelId);
 }
 
+export function useDmUnread(channelId: string): number {
+  const client = useClient();
+  usePeerVersion(client);
+  return client.peers.dmUnread(channelId);
+}
+
 /** Whether a DM written now goes over the data channel. */
 export function useIsDirect(channelId: string): boolean {
   const client = useClient();
