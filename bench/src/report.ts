@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, release, totalmem } from 'node:os';
 import { describeLayout } from './cpu-layout.ts';
@@ -58,6 +59,18 @@ export function machineLine(): string {
     `${cpu[0]?.model ?? 'unknown CPU'} × ${cpu.length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM, ` +
     `Linux ${release()}, Node ${process.version}; ${describeLayout()}`
   );
+}
+
+/** Which SegmentChat was measured: the commit, and whether packages/server had local changes. */
+export function serverVersionLine(): string {
+  try {
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
+    const head = git('log', '-1', '--format=%h %s', '--', 'packages/server');
+    const dirty = git('status', '--porcelain', '--', 'packages/server') !== '';
+    return `packages/server at ${git('rev-parse', '--short', 'HEAD')} (last server commit: ${head})${dirty ? ', with uncommitted changes in packages/server' : ''}`;
+  } catch {
+    return 'packages/server (git unavailable)';
+  }
 }
 
 /** Replaces the generated section of docs/performance.md, keeping the hand-written analysis. */

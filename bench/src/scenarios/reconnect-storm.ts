@@ -95,7 +95,9 @@ export async function reconnectStorm(kind: TargetKind, opts: BenchOptions, resul
     results.detail(
       `  ${caughtUp}/${clients} caught up (${fetched} messages fetched, ${membersByRoom(specs).size} room); ` +
         `last after ${(all.max / 1000).toFixed(0)} ms, p50 ${(all.percentile(50) / 1000).toFixed(0)} ms; ` +
-        `server CPU ${cpu.cpuMs.toFixed(0)} ms` +
+        `server CPU ${cpu.cpuMs.toFixed(0)} ms (waited ${cpu.waitMs.toFixed(0)} ms for a core), ` +
+        `busiest generator CPU ${Math.max(...done.map((r) => r.cpu.cpuMs)).toFixed(0)} ms ` +
+        `(waited ${Math.max(...done.map((r) => r.cpu.waitMs)).toFixed(0)} ms)` +
         (failed ? `; ${failed} failed: ${firstError}` : ''),
     );
     const changed = [...metricsAfter].filter(([k, v]) => v !== metricsBefore.get(k) && !/_bucket\{/.test(k));
