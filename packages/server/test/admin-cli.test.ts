@@ -25,8 +25,8 @@ function cli(args: string[], stdin?: string): Promise<{ code: number | null; out
   );
   let out = '';
   let err = '';
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
   if (stdin !== undefined) child.stdin!.end(stdin);
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, out, err })));
 }
