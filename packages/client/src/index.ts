@@ -10,6 +10,8 @@ export type { ReconnectPolicy, BackoffOptions } from './reconnect-policy.ts';
 export { exponentialBackoff } from './reconnect-policy.ts';
 export type { WebSocketLike, WebSocketInstance } from './web-socket-like.ts';
 export { api } from './http-api.ts';
+export { uploadImage } from './upload-api.ts';
+export type { UploadOptions } from './upload-api.ts';
 export type { HttpOptions } from './http-api.ts';
 export { Timeline } from './timeline.ts';
 export { TypedEmitter } from './typed-emitter.ts';
@@ -25,8 +27,9 @@ export { StreamBroadcast } from './streams/stream-broadcast.ts';
 export { StreamViewer } from './streams/stream-viewer.ts';
 export type { ViewerState } from './streams/stream-viewer.ts';
 // The wire types, so apps need not depend on the protocol package directly.
-export { ChatError, ErrorCode, Limits } from '@segmentchat/protocol';
+export { ChatError, ErrorCode, Limits, fileUrl } from '@segmentchat/protocol';
 export type {
+  Attachment,
   Channel,
   ErrorBody,
   Member,
