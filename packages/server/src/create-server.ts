@@ -93,7 +93,7 @@ export async function createServer(options: ServerOptions = {}): Promise<ChatSer
     createHmac('sha256', secret).update(`relay:${userId}`).digest('base64url');
   const batcher = new CommitBatcher(store, metrics);
   const channels = new ChannelService(store, bus);
-  hosts = new HostService(store, localBus, channels, batcher, relayKey, traffic);
+  hosts = new HostService(store, localBus, channels, batcher, relayKey, traffic, config.limits.sends);
   const accounts = new AccountService(store, config, (userId) => channels.joinDefault(userId));
   const uploads = UploadService.forStore(store, channels, config);
   const services: Services = {

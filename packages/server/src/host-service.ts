@@ -5,7 +5,9 @@ import type { Bus, BusMessage } from './bus.ts';
 import type { ChannelService } from './channel-service.ts';
 import type { CommitBatcher } from './commit-batcher.ts';
 import type { Connection } from './connection.ts';
+import type { RateSpec } from './config.ts';
 import { newId } from './new-id.ts';
+import { RateLimiter } from './rate-limiter.ts';
 import type { Store, UserRow } from './store.ts';
 import type { TrafficMetrics } from './traffic-metrics.ts';
 
@@ -35,6 +37,7 @@ export class HostService {
   private readonly hosts = new Map<string, Hosting>();
   /** Per channel, connections that signaled its host (`host:<channelId>`), and their users. */
   private readonly candidates = new Map<string, Map<string, string>>();
+  private readonly authorLimiter: RateLimiter;
 
   constructor(
     private readonly store: Store,
@@ -44,7 +47,10 @@ export class HostService {
     private readonly batcher: CommitBatcher,
     private readonly relayKey: (userId: string) => string,
     private readonly traffic: TrafficMetrics,
+    /** The per-user send limit of `message.send`, applied to each author of relayed messages too. */
+    sendRate: RateSpec,
   ) {
+    this.authorLimiter = new RateLimiter(sendRate);
     // Someone coming online, or joining a hosted channel, learns who hosts (the header shows it,
     // and the client links to that host).
     bus.subscribe((m) => {
@@ -180,6 +186,9 @@ export class HostService {
     if (earlier) return earlier.channelId === channelId ? { stored: earlier } : 'CONFLICT';
     if (!(await this.store.isMember(channelId, author.id))) return 'FORBIDDEN';
     if (m.text.trim() === '') return 'INVALID';
+    // A host must not let a member past its send limit; refused, the member's client resends
+    // through the server, which answers RATE_LIMITED with a time to wait.
+    if (this.authorLimiter.take(author.id) > 0) return 'RATE_LIMITED';
     return { author };
   }
 

@@ -38,9 +38,8 @@ beforeAll(async () => {
     register(ts.url, 'oth'),
     register(ts.url, 'str'),
   ]);
-  [host, member, other, stranger] = await Promise.all(
-    [h, m, o, s].map((r) => TestClient.connect(ts.url, r.token)),
-  );
+  const cs = await Promise.all([h, m, o, s].map((r) => TestClient.connect(ts.url, r.token)));
+  [host, member, other, stranger] = [cs[0]!, cs[1]!, cs[2]!, cs[3]!];
   const { channel } = await host.request('channel.create', {
     name: `hosted-${Date.now()}`,
     visibility: 'private',
@@ -109,6 +108,18 @@ describe('host.relay', () => {
     await expect(member.request('host.status', { channelId, linked: 0 })).rejects.toMatchObject({
       code: ErrorCode.FORBIDDEN,
     });
+  });
+});
+
+describe('relay limits', () => {
+  it("holds each author to the server's send limit (burst 60), relayed or not", async () => {
+    const batch = () =>
+      Array.from({ length: 40 }, (_, i) => sign(other, channelId, randomUUID(), `limit ${i}`));
+    const first = await host.request('host.relay', { channelId, messages: batch() });
+    const second = await host.request('host.relay', { channelId, messages: batch() });
+    const codes = [...first.results, ...second.results].map((r) => r.error ?? 'ok');
+    expect(codes.filter((c) => c === 'ok').length).toBeLessThanOrEqual(61);
+    expect(codes).toContain('RATE_LIMITED');
   });
 });
 
