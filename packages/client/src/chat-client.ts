@@ -63,6 +63,11 @@ export interface ChatClientOptions {
   /** Messages per history page (default 50). */
   historyPageSize?: number;
   /**
+   * Messages kept in memory per channel (default 5,000, about 5 MB of text at worst); the
+   * oldest are dropped beyond it and `loadOlder` fetches them again.
+   */
+  maxMessagesPerChannel?: number;
+  /**
    * WebRTC for direct messages and hosted channels: defaults to the browser's RTCPeerConnection;
    * in Node pass `RTCPeerConnection` from 'werift'; null keeps everything on the server path.
    */
@@ -493,6 +498,12 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
       if (m.authorId !== null && m.authorId === this.userValue?.id) this.outbox.seen(m);
     }
     if (stored.length === 0) return;
+    // Trim with 10% slack so a busy channel does not copy its array on every message.
+    const max = this.options.maxMessagesPerChannel ?? 5_000;
+    for (const m of added) {
+      const t = this.timelines.get(m.channelId);
+      if (t && t.size > max * 1.1) t.trim(max);
+    }
     this.cache?.add({ messages: stored });
     this.changed();
     for (const m of added) this.emit('message', m);

@@ -110,4 +110,17 @@ describe('Timeline', () => {
     expect(t.unreadAfter(5, 12, 'me')).toBe(3 + 2); // 8,9,10 known + 6,7 not loaded
     expect(t.unreadAfter(9, 15, 'me')).toBe(1 + 3); // 13..15 known only by lastSeq
   });
+
+  it('trims the oldest beyond a maximum and moves completeFrom up so they can be fetched again', () => {
+    const t = new Timeline(1);
+    for (let s = 1; s <= 10; s++) t.upsert(msg(s));
+    expect(t.trim(20)).toBe(false);
+    expect(t.trim(4)).toBe(true);
+    expect(seqs(t)).toEqual([7, 8, 9, 10]);
+    expect(t.completeFrom).toBe(7);
+    expect(t.hasMoreOlder).toBe(true);
+    expect(t.upsert(msg(3))).toBe('ignored');
+    t.addHistory([msg(5), msg(6)], true);
+    expect(seqs(t)).toEqual([5, 6, 7, 8, 9, 10]);
+  });
 });

@@ -103,6 +103,18 @@ export class Timeline {
     return added;
   }
 
+  /**
+   * Drops the oldest messages beyond `max` (a bot in a busy channel must not grow forever);
+   * `completeFrom` moves up with them, so `loadOlder` can fetch them again.
+   */
+  trim(max: number): boolean {
+    if (this.items.length <= max) return false;
+    this.items = this.items.slice(this.items.length - max);
+    this.completeFromValue = this.items[0]!.seq;
+    this.snapshot = null;
+    return true;
+  }
+
   /** Messages with `seq > afterSeq` that count as unread for `me`, and how many seqs are unknown. */
   unreadAfter(afterSeq: number, lastSeq: number, me: string | null): number {
     let known = 0;

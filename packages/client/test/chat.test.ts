@@ -134,6 +134,20 @@ describe('two SDK clients over a real server', () => {
     expect(bob.messages(channel.id).map((m) => m.seq)).toEqual(Array.from({ length: 120 }, (_, i) => i + 1));
   });
 
+  it('keeps at most maxMessagesPerChannel in memory, and loadOlder brings the dropped ones back', async () => {
+    const u = await newUser(server.url, 'trim');
+    const client = newClient(server.url, u.token, { maxMessagesPerChannel: 10, historyPageSize: 10 });
+    clients.push(client);
+    await client.connect();
+    const { channel } = await client.request('channel.create', { name: `trim-${Date.now()}` });
+    for (let i = 0; i < 30; i++) await client.sendMessage(channel.id, `t${i}`);
+    await waitFor('all acked', () => client.pending(channel.id).length === 0);
+    expect(client.messages(channel.id).length).toBeLessThanOrEqual(11);
+    expect(client.messages(channel.id).at(-1)?.text).toBe('t29');
+    while (await client.loadOlder(channel.id));
+    expect(texts(client, channel.id)).toEqual(Array.from({ length: 30 }, (_, i) => `t${i}`));
+  });
+
   it('a non-final refusal is kept pending; a final one (no such channel) is marked failed with the reason', async () => {
     const alice = await connected('alice');
     const p = await alice.client.sendMessage('no-such-channel', 'into the void');
