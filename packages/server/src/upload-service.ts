@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { readdirSync, rmSync, statSync } from 'node:fs';
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -44,6 +45,11 @@ export interface StoredFile {
 }
 
 const ID = Attachment.shape.id;
+/**
+ * Temp files older than this at start are left over from a crash mid-upload. (Not all of them:
+ * with the data directory shared by several nodes, another node's upload may be in flight.)
+ */
+const STALE_PART_MS = 3600_000;
 const noSuchFile = () => ChatError.notFound('No such file');
 
 /** Names with separators, `..`, control characters or absurd length are refused outright. */
@@ -76,6 +82,7 @@ export class UploadService {
     this.root = join(dataDir, 'uploads');
     this.tmp = join(this.root, 'tmp');
     this.limiter = new RateLimiter(limits.rate);
+    this.removeStaleParts(Date.now() - STALE_PART_MS);
   }
 
   /** Uploads beside the SQLite store (on its connection); none for other stores yet. */
@@ -176,6 +183,23 @@ export class UploadService {
     const path = this.pathOf(id, found.file.mime);
     if (!(await stat(path).catch(() => undefined))?.isFile()) throw noSuchFile();
     return { file: found.file, path };
+  }
+
+  private removeStaleParts(before: number): void {
+    let names: string[];
+    try {
+      names = readdirSync(this.tmp);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      const path = join(this.tmp, name);
+      try {
+        if (statSync(path).mtimeMs < before) rmSync(path, { force: true });
+      } catch {
+        // Gone already (another node cleaned it): fine.
+      }
+    }
   }
 
   private pathOf(id: string, mime: ImageMime): string {

@@ -1,4 +1,6 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -149,6 +151,24 @@ describe('image uploads', () => {
     });
   });
 
+  it('an upload cut off halfway leaves nothing on disk', async () => {
+    const before = filesUnder(uploadsDir);
+    const req = request(`${srv.url}/api/uploads?channelId=${general.id}`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${ada.token}`,
+        'content-type': 'image/png',
+        'content-length': 5 * MB,
+      },
+    });
+    req.on('error', () => {});
+    req.write(pngLookingBlob(MB));
+    // The server has the temp file open and growing; now the client goes away.
+    await until(() => filesUnder(join(uploadsDir, 'tmp')).length === 1);
+    req.destroy();
+    await until(() => filesUnder(uploadsDir).join() === before.join());
+  });
+
   describe('who may upload and who may see', () => {
     it('visitors cannot upload (FORBIDDEN), nor can anyone without a session', async () => {
       expect((await upload(srv.url, visitor.token, general.id, await png())).body.error?.code).toBe(
@@ -259,6 +279,30 @@ describe('upload rate limit', () => {
     }
   });
 });
+
+describe('leftovers of a crash', () => {
+  it("are removed at start when stale; a recent temp file (another node's upload) stays", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'segmentchat-uploads-'));
+    const tmp = join(dataDir, 'uploads', 'tmp');
+    mkdirSync(tmp, { recursive: true });
+    writeFileSync(join(tmp, 'old.part'), 'half an upload');
+    const twoHoursAgo = new Date(Date.now() - 2 * 3600_000);
+    utimesSync(join(tmp, 'old.part'), twoHoursAgo, twoHoursAgo);
+    writeFileSync(join(tmp, 'new.part'), 'in flight');
+    const srv = await startTestServer({ dataDir });
+    try {
+      expect(filesUnder(tmp)).toEqual(['new.part']);
+    } finally {
+      await srv.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+/** Waits until `check` holds, re-checking every 20 ms (bounded by the test timeout). */
+async function until(check: () => boolean): Promise<void> {
+  while (!check()) await new Promise((r) => setTimeout(r, 20));
+}
 
 /** Resets the kernel's peak-RSS mark (VmHWM) of this process; false where that is not allowed. */
 function resetPeakRss(): boolean {
