@@ -138,6 +138,33 @@ describe('images', () => {
     await hidden(bob.page.getByRole('dialog'));
   });
 
+  it('takes images dropped on the composer', async () => {
+    await alice.page.evaluate(async () => {
+      const data = new DataTransfer();
+      for (const [i, color] of ['#d6334a', '#2fb36b'].entries()) {
+        const c = new OffscreenCanvas(120, 160);
+        const g = c.getContext('2d')!;
+        g.fillStyle = color;
+        g.fillRect(0, 0, 120, 160);
+        const blob = await c.convertToBlob({ type: 'image/png' });
+        data.items.add(new File([blob], `dropped-${i + 1}.png`, { type: 'image/png' }));
+      }
+      const target = document.querySelector<HTMLTextAreaElement>('textarea[aria-label^="Message "]')!;
+      for (const type of ['dragenter', 'dragover', 'drop'])
+        target.dispatchEvent(new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }));
+    });
+    const tray = alice.page.getByRole('list', { name: 'Images to send' });
+    await eventually(() => tray.getByRole('listitem').count()).toBe(2);
+    await hidden(tray.getByRole('progressbar'));
+    await alice.composer().fill('Two dropped swatches');
+    await alice.composer().press('Enter');
+    const message = bob.message('Two dropped swatches (2 images)');
+    await visible(message);
+    // 120 x 160 fits the 200 x 160 box of a multi-image message as it is.
+    const box = await message.getByRole('button', { name: 'Open image 1 of 2' }).boundingBox();
+    expect(box && [Math.round(box.width), Math.round(box.height)]).toEqual([120, 160]);
+  });
+
   it('an image sent offline waits (through a reload), then uploads and arrives once on reconnect', async () => {
     const truth = await HistoryReader.connect(server.url, 'observer');
     // The app shell must be cached by the service worker before the network goes away.
