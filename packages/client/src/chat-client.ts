@@ -302,6 +302,9 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
     const seq = Math.max(this.timelines.get(channelId)?.newestSeq() ?? 0, 0);
     if (!this.directory.advance(channelId, 'readSeq', seq)) return;
     this.changed();
+    // Cached too, so an app opened offline does not count what was already read as unread.
+    const read = this.directory.get(channelId);
+    if (read) this.cache?.add({ channels: [read] });
     if (this.stateValue === 'online')
       this.connection.request('channel.markRead', { channelId, seq }).catch(() => undefined);
   }
