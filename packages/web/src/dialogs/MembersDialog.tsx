@@ -1,25 +1,13 @@
-import { useEffect, useState } from 'react';
-import type { Channel, Member } from '@segmentchat/protocol';
+import type { Channel } from '@segmentchat/protocol';
 import { Dialog } from '../components/Dialog.tsx';
 import { Avatar } from '../components/Avatar.tsx';
 import { useClient } from '../chat/use-chat.ts';
-import { errorText } from '../chat/error-text.ts';
+import { useChannelMembers } from './use-channel-members.ts';
 
 export function MembersDialog({ channel, onClose }: { channel: Channel; onClose: () => void }) {
   const client = useClient();
-  const [members, setMembers] = useState<Member[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    let live = true;
-    client.request('channel.members', { channelId: channel.id }).then(
-      (r) => live && setMembers(r.members),
-      (err: unknown) => live && setError(errorText(err)),
-    );
-    return () => {
-      live = false;
-    };
-  }, [client, channel.id, channel.memberCount]);
+  // Offline, the list last seen (kept in IndexedDB), marked as such.
+  const { members, error, stale } = useChannelMembers(channel.id, channel.memberCount);
 
   const sorted = members ? [...members].sort((a, b) => a.username.localeCompare(b.username)) : [];
 
@@ -31,6 +19,7 @@ export function MembersDialog({ channel, onClose }: { channel: Channel; onClose:
         </p>
       ) : null}
       {members === null && !error ? <p className="empty-note">Loading members…</p> : null}
+      {stale ? <p className="empty-note">You’re offline: members as last seen.</p> : null}
       <ul className="member-list" aria-label="Members">
         {sorted.map((m) => (
           <li key={m.userId} className="member-item">

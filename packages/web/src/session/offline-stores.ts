@@ -1,5 +1,5 @@
 import { IndexedDBCacheStore, IndexedDBOutboxStore, WebLockOutboxLock } from '@segmentchat/client/browser';
-import type { ChatClientOptions, Member, User } from '@segmentchat/client';
+import type { ChatClientOptions, Member, Presence, User } from '@segmentchat/client';
 import { IndexedDBDirectMessageStore } from '../dm/indexeddb-direct-store.ts';
 
 /**
@@ -98,4 +98,19 @@ export async function outboxChannelIds(userId: string): Promise<string[]> {
   if (!store) return [];
   const entries = await store.load().catch(() => []);
   return [...new Set(entries.map((e) => e.channelId))];
+}
+
+/** The people list last seen online, for opening offline. */
+export function cachedPresence(userId: string): Promise<Presence[]> {
+  if (typeof indexedDB === 'undefined') return Promise.resolve([]);
+  return cacheFor(userId)
+    .presence()
+    .catch(() => []);
+}
+
+export function savePresence(userId: string, presence: readonly Presence[]): void {
+  if (typeof indexedDB === 'undefined') return;
+  void cacheFor(userId)
+    .savePresence(presence)
+    .catch(() => undefined);
 }

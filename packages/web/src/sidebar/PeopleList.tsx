@@ -1,6 +1,6 @@
 import type { Presence } from '@segmentchat/protocol';
 import { Avatar } from '../components/Avatar.tsx';
-import { useAllPresence } from '../chat/use-chat.ts';
+import { usePeople } from './use-people.ts';
 import { useChatContext } from '../chat/chat-context.ts';
 import { MessageButton } from '../dm/MessageButton.tsx';
 
@@ -15,7 +15,7 @@ const OFFLINE_SHOWN = 8;
 
 export function PeopleList() {
   const { me } = useChatContext();
-  const people = useAllPresence()
+  const people = usePeople()
     .filter((p) => p.userId !== me.id)
     .sort((a, b) => ORDER[a.status] - ORDER[b.status] || a.username.localeCompare(b.username));
   const active = people.filter((p) => p.status !== 'offline');
