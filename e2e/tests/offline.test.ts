@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../src/browser.ts';
 import { ChatPage, escapeRegExp } from '../src/chat-page.ts';
@@ -31,6 +31,12 @@ beforeAll(async () => {
   // The app shell must be cached before the network goes away.
   await controlledByServiceWorker(alice.page);
   await controlledByServiceWorker(bob.page);
+});
+
+// A test that fails while offline must not leave the next one offline.
+afterEach(async () => {
+  await alice?.context.setOffline(false);
+  await bob?.context.setOffline(false);
 });
 
 afterAll(async () => {
@@ -98,6 +104,11 @@ describe('offline', () => {
     await bob.joinFromBrowse('offline-room');
     await alice.send('before the tunnel');
     await visible(bob.message('before the tunnel'));
+    const members = alice.page.getByRole('dialog', { name: 'Members of offline-room' });
+    await alice.page.getByRole('button', { name: /^\d+ members?$/ }).click();
+    await visible(members.getByRole('listitem').filter({ hasText: 'bob' }));
+    await alice.page.keyboard.press('Escape');
+    await hidden(members);
 
     await alice.context.setOffline(true);
     await eventually(() => connection(alice.page)).toBe('Offline');
@@ -111,6 +122,15 @@ describe('offline', () => {
     await visible(alice.page.getByRole('heading', { level: 1, name: /^offline-room/ }));
     await visible(alice.message('before the tunnel'));
     await eventually(() => shown(alice, texts)).toEqual(texts.map((t) => `${t} [Waiting to send]`));
+    // People and members as last seen, since nobody can say who is online now.
+    await visible(
+      alice.page.getByRole('list', { name: 'People' }).getByRole('listitem', { name: 'bob, offline' }),
+    );
+    await alice.page.getByRole('button', { name: /^\d+ members?$/ }).click();
+    await visible(members.getByText('You’re offline: members as last seen.'));
+    await visible(members.getByRole('listitem').filter({ hasText: 'bob' }));
+    await alice.page.keyboard.press('Escape');
+    await hidden(members);
     expect(await shown(bob, texts)).toEqual([]);
 
     await alice.context.setOffline(false);
@@ -191,12 +211,15 @@ describe('offline', () => {
     await truth.createChannel('news');
     await alice.joinFromBrowse('news');
     await bob.joinFromBrowse('news');
+    // Bob has read up to here: what follows is new to him.
+    await alice.send('news zero');
+    await visible(bob.message('news zero'));
     await bob.openChannel('offline-room');
     await bob.context.setOffline(true);
     await eventually(() => connection(bob.page)).toBe('Offline');
     const texts = ['news one', 'news two', 'news three'];
     for (const t of texts) await alice.send(t);
-    await eventually(() => truth.texts('news')).toEqual(texts);
+    await eventually(() => truth.texts('news')).toEqual(['news zero', ...texts]);
 
     // Offline, Bob's app opens from its cache and knows of nothing new yet.
     await bob.page.reload();
