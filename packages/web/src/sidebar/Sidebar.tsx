@@ -3,6 +3,7 @@ import { Icon } from '../components/Icon.tsx';
 import { useChannels, useUnread } from '../chat/use-chat.ts';
 import { useChatContext } from '../chat/chat-context.ts';
 import { DmNavItem } from '../dm/DmNavItem.tsx';
+import { useChannelStream } from '../streams/use-streams.ts';
 import { ConnectionPill } from './ConnectionPill.tsx';
 import { PeopleList } from './PeopleList.tsx';
 import { UserFooter } from './UserFooter.tsx';
@@ -20,7 +21,8 @@ function ChannelItem({
 }) {
   const unread = useUnread(channel.id);
   const isPrivate = channel.visibility === 'private';
-  const label = `${channel.name}${isPrivate ? ', private' : ''}${unread > 0 ? `, ${unread} unread` : ''}`;
+  const live = useChannelStream(channel.id) !== undefined;
+  const label = `${channel.name}${isPrivate ? ', private' : ''}${live ? ', live' : ''}${unread > 0 ? `, ${unread} unread` : ''}`;
   return (
     <li>
       <button
@@ -32,6 +34,11 @@ function ChannelItem({
       >
         <Icon name={isPrivate ? 'lock' : 'hash'} size={16} className="nav-icon" />
         <span className="nav-label">{channel.name}</span>
+        {live ? (
+          <span className="nav-live" aria-hidden="true">
+            LIVE
+          </span>
+        ) : null}
         {unread > 0 ? (
           <span className="badge" aria-hidden="true">
             {unread > 99 ? '99+' : unread}
