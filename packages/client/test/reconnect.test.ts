@@ -138,4 +138,43 @@ describe('a client that loses its connection', () => {
     await waitFor('bob has all', () => texts(bob, ch).length === 20 && bob.state === 'online');
     expectExactly(bob, ch, range('g', 20));
   });
+
+  it('a message written offline to a channel the user lost meanwhile is marked failed with the reason, not dropped', async () => {
+    const proxy = await cuttableProxy(server.port);
+    cleanups.push(() => proxy.close());
+    const a = await newUser(server.url, 'alice');
+    const b = await newUser(server.url, 'bob');
+    const alice = newClient(server.url, a.token);
+    const bob = newClient(proxy.url, b.token);
+    const bobElsewhere = newClient(server.url, b.token);
+    cleanups.push(
+      () => alice.close(),
+      () => bob.close(),
+      () => bobElsewhere.close(),
+    );
+    await Promise.all([alice.connect(), bob.connect(), bobElsewhere.connect()]);
+    const { channel } = await alice.request('channel.create', {
+      name: `priv-${Date.now()}`,
+      visibility: 'private',
+    });
+    await alice.request('channel.invite', { channelId: channel.id, username: b.username });
+    await waitFor('bob is in', () => bob.channel(channel.id)?.joined === true);
+
+    proxy.cut();
+    await waitFor('bob offline', () => bob.state !== 'online');
+    const kept = await bob.sendMessage(channel.id, 'still there?');
+    await bobElsewhere.request('channel.leave', { channelId: channel.id }); // from another device
+    proxy.restore();
+
+    await waitFor('marked failed', () => bob.pending(channel.id)[0]?.status === 'failed');
+    expect(bob.pending(channel.id)).toEqual([
+      expect.objectContaining({
+        clientMsgId: kept.clientMsgId,
+        text: 'still there?',
+        error: expect.objectContaining({ code: 'NOT_FOUND' }),
+      }),
+    ]);
+    expect(bob.channel(channel.id)).toBeUndefined(); // a private channel left is gone from the list
+    expect(alice.messages(channel.id).map((m) => m.text)).not.toContain('still there?');
+  });
 });
