@@ -76,7 +76,7 @@ export async function reconnectStorm(kind: TargetKind, opts: BenchOptions, resul
     await sleep(500);
     const metricsBefore = await scrape(s.server.url);
     const startUs = nowUs() + 300_000;
-    const storm = s.pool.all<StormResult>({ op: 'storm', startUs, expected: missed, timeoutMs: 30_000 });
+    const storm = s.pool.all<StormResult>({ op: 'storm', startUs, expected: missed, timeoutMs: 60_000 });
     await sleep((startUs - nowUs()) / 1000);
     const meter = new CpuMeter(s.server.pid);
     const done = await storm;

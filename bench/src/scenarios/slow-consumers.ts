@@ -89,8 +89,11 @@ export async function slowConsumers(kind: TargetKind, opts: BenchOptions, result
         `slow clients got ${withSlow.slowDelivered} deliveries`,
     );
     const cutOff = Object.values(withSlow.closes).reduce((a, b) => a + b, 0);
-    results.put(SLOW.p99Base!, kind, base.latency.percentile(99) / 1000);
-    results.put(SLOW.p99Slow!, kind, withSlow.latency.percentile(99) / 1000);
+    const p99 = (o: typeof base) => (o.latency.count > 0 ? o.latency.percentile(99) / 1000 : null);
+    const pct = (o: typeof base) =>
+      o.deliveredPct < 99.9 ? `${o.deliveredPct.toFixed(1)}% delivered` : undefined;
+    results.put(SLOW.p99Base!, kind, p99(base), pct(base));
+    results.put(SLOW.p99Slow!, kind, p99(withSlow), pct(withSlow));
     results.put(SLOW.rssBase!, kind, mb(base.serverRssMax - base.serverRssStart));
     results.put(SLOW.rssSlow!, kind, mb(withSlow.serverRssMax - withSlow.serverRssStart));
     results.put(SLOW.closed!, kind, cutOff, `of ${slowCount}`);
