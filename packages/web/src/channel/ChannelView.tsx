@@ -61,8 +61,17 @@ export function ChannelView({
 
   const newBelow = !atBottom && lastSeq > channel.readSeq;
 
+  // Opening a channel puts the cursor in its composer on devices with a keyboard and mouse; on
+  // touch screens that would pop up the on-screen keyboard over the messages.
+  const sectionRef = useRef<HTMLElement>(null);
+  useEffect(() => {
+    if (!window.matchMedia('(pointer: fine)').matches) return;
+    if (document.activeElement instanceof HTMLElement && document.activeElement.closest('dialog')) return;
+    sectionRef.current?.querySelector<HTMLTextAreaElement>('textarea')?.focus();
+  }, []);
+
   return (
-    <section className="channel" aria-label={`Channel ${channel.name}`}>
+    <section ref={sectionRef} className="channel" aria-label={`Channel ${channel.name}`}>
       <ChannelHeader channel={channel} onAction={onHeaderAction} onOpenNav={onOpenNav} />
       <ConnectionBanner pendingCount={pending.length} />
       <div className="channel-body">

@@ -58,6 +58,8 @@ export const MessageItem = memo(function MessageItem({
     <article
       className={`msg${grouped ? ' msg-grouped' : ''}${editing ? ' msg-editing' : ''}`}
       aria-label={label}
+      // Focusable by tap or click, so touch screens (no hover) can reveal Edit and Delete.
+      tabIndex={-1}
     >
       <div className="msg-gutter">
         {grouped ? (

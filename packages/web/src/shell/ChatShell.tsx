@@ -42,6 +42,7 @@ function pickDefault(channels: readonly Channel[]): Channel | undefined {
 function Shell() {
   const client = useClient();
   const channels = useChannels();
+  const unreadTotal = channels.reduce((sum, c) => sum + (c.joined ? client.unreadCount(c.id) : 0), 0);
   const state = useConnectionState();
   const path = usePath();
   const [dialog, setDialog] = useState<DialogState>(null);
@@ -56,6 +57,12 @@ function Shell() {
     navigate(channelPath(channelId));
     setNavOpen(false);
   }, []);
+
+  // Unread messages show in the tab title, as in every chat app: "(3) #general · SegmentChat".
+  useEffect(() => {
+    const where = active ? `${active.kind === 'dm' ? '' : '#'}${active.name} · ` : '';
+    document.title = `${unreadTotal > 0 ? `(${unreadTotal}) ` : ''}${where}SegmentChat`;
+  }, [unreadTotal, active]);
 
   // Keep the URL pointing at what is shown (e.g. after leaving or losing a channel).
   useEffect(() => {
