@@ -298,6 +298,22 @@ describe('IndexedDBCacheStore', () => {
     expect(outcome.snapshot?.cursors).toEqual({});
   });
 
+  it('forgets everything on destroy, even a write that arrives after it', async () => {
+    const p = await ready();
+    const out = await p.evaluate(async () => {
+      const { SC } = globalThis as unknown as PageGlobals;
+      const user = { id: 'u1', username: 'alice', role: 'user' as const, mustChangePassword: false };
+      const a = new SC.IndexedDBCacheStore('cache-destroy');
+      await a.write({ user });
+      await a.destroy();
+      await a.write({ user }); // the client's last flush, after sign-out
+      const names = (await indexedDB.databases()).map((d) => d.name);
+      return { names, snapshot: await new SC.IndexedDBCacheStore('cache-destroy').load() };
+    });
+    expect(out.names).not.toContain('segmentchat-cache:cache-destroy');
+    expect(out.snapshot).toBeNull();
+  });
+
   it('keeps members and presence for offline use', async () => {
     const p = await ready();
     const out = await p.evaluate(async () => {

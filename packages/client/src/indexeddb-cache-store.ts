@@ -24,6 +24,8 @@ export class IndexedDBCacheStore implements CacheStore {
   readonly databaseName: string;
   private db: Promise<IDBDatabase> | null = null;
   private readonly keep: number;
+  /** Set by `destroy`: a late write (the client's final flush) must not recreate the database. */
+  private destroyed = false;
 
   /** `name` identifies the account (its user id). */
   constructor(name: string, options: IndexedDBCacheOptions = {}) {
@@ -51,6 +53,7 @@ export class IndexedDBCacheStore implements CacheStore {
   }
 
   async write(batch: CacheWrite): Promise<void> {
+    if (this.destroyed) return;
     const db = await this.open();
     const tx = db.transaction(ALL, 'readwrite');
     const done = committed(tx);
@@ -72,6 +75,7 @@ export class IndexedDBCacheStore implements CacheStore {
   }
 
   async saveMembers(channelId: string, members: readonly Member[]): Promise<void> {
+    if (this.destroyed) return;
     const db = await this.open();
     const tx = db.transaction(MEMBERS, 'readwrite');
     tx.objectStore(MEMBERS).put([...members], channelId);
@@ -86,6 +90,7 @@ export class IndexedDBCacheStore implements CacheStore {
   }
 
   async savePresence(presence: readonly Presence[]): Promise<void> {
+    if (this.destroyed) return;
     const db = await this.open();
     const tx = db.transaction(META, 'readwrite');
     tx.objectStore(META).put([...presence], 'presence');
@@ -100,6 +105,7 @@ export class IndexedDBCacheStore implements CacheStore {
 
   /** Forgets everything (sign-out on a shared computer). */
   async destroy(): Promise<void> {
+    this.destroyed = true;
     await this.close();
     await deleteDatabase(this.databaseName);
   }
