@@ -60,6 +60,11 @@ export interface ChatClientOptions {
   sendWindow?: number;
   requestTimeoutMs?: number;
   heartbeatMs?: number;
+  /**
+   * Check every event and reply against the protocol schemas (default true). Load tools that
+   * trust the server may turn it off to save CPU per event.
+   */
+  validateFrames?: boolean;
   /** Messages per history page (default 50). */
   historyPageSize?: number;
   /**
@@ -143,6 +148,7 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
       reconnect: options.reconnect ?? exponentialBackoff(),
       ...(options.requestTimeoutMs !== undefined && { requestTimeoutMs: options.requestTimeoutMs }),
       ...(options.heartbeatMs !== undefined && { heartbeatMs: options.heartbeatMs }),
+      ...(options.validateFrames !== undefined && { validate: options.validateFrames }),
     });
     this.outbox = new Outbox({
       store: options.outboxStore ?? new MemoryOutboxStore(),
