@@ -19,6 +19,26 @@ afterAll(async () => {
 });
 
 describe('sign-in screen', () => {
+  it('says when to try again after too many attempts', async () => {
+    const strict = await startTestServer({ limits: { login: { burst: 2, perSecond: 0.01 } } });
+    try {
+      const app = await ChatPage.open(browser, strict.url);
+      await app.page.getByLabel('Username').fill('nobody');
+      await app.page.getByLabel('Password').fill('wrong password 1');
+      const login = app.page.getByRole('button', { name: 'Log in', exact: true });
+      for (let i = 0; i < 3; i++) {
+        await login.click();
+        await visible(app.page.getByRole('alert'));
+      }
+      await eventually(() => app.page.getByRole('alert').textContent()).toMatch(
+        /Too many attempts\. Try again in \d+ seconds?\./,
+      );
+      await app.close();
+    } finally {
+      await strict.close();
+    }
+  });
+
   it('shows register, log in and visitor choices (screenshot: sign-in.png)', async () => {
     const app = await ChatPage.open(browser, server.url);
     await visible(app.page.getByRole('heading', { name: 'Welcome back' }));
@@ -55,6 +75,17 @@ describe('sign-in screen', () => {
     await app.page.getByLabel('Password').fill('another password 9');
     await app.page.getByRole('button', { name: 'Create account' }).click();
     await eventually(() => app.page.getByRole('alert').textContent()).toMatch(/taken/i);
+    await app.close();
+  });
+
+  it('says so when the server cannot be reached', async () => {
+    const app = await ChatPage.open(browser, server.url);
+    // The page is loaded; then the network fails under it.
+    await app.page.route('**/api/**', (route) => route.abort('internetdisconnected'));
+    await app.page.getByLabel('Username').fill('ada');
+    await app.page.getByLabel('Password').fill('correct horse 42');
+    await app.page.getByRole('button', { name: 'Log in', exact: true }).click();
+    await eventually(() => app.page.getByRole('alert').textContent()).toContain('Can’t reach the server');
     await app.close();
   });
 
