@@ -148,6 +148,19 @@ describe('two SDK clients over a real server', () => {
     expect(texts(client, channel.id)).toEqual(Array.from({ length: 30 }, (_, i) => `t${i}`));
   });
 
+  it('the same clientMsgId sent three times through request() stores one message and answers the same ack', async () => {
+    const alice = await connected('alice');
+    const ch = general(alice.client).id;
+    const clientMsgId = crypto.randomUUID();
+    const acks = [];
+    for (let i = 0; i < 3; i++)
+      acks.push(await alice.client.request('message.send', { channelId: ch, clientMsgId, text: 'once' }));
+    expect(new Set(acks.map((a) => a.message.id)).size).toBe(1);
+    expect(new Set(acks.map((a) => a.message.seq)).size).toBe(1);
+    await waitFor('seen', () => alice.client.messages(ch).some((m) => m.clientMsgId === clientMsgId));
+    expect(alice.client.messages(ch).filter((m) => m.clientMsgId === clientMsgId).length).toBe(1);
+  });
+
   it('a non-final refusal is kept pending; a final one (no such channel) is marked failed with the reason', async () => {
     const alice = await connected('alice');
     const p = await alice.client.sendMessage('no-such-channel', 'into the void');
