@@ -36,11 +36,15 @@ if (process.env.SEGMENTCHAT_SKIP_WEB_BUILD !== '1' && webBuildIsStale()) {
 let child;
 let stopping = false;
 function run() {
-  child = spawn(process.execPath, ['--import', 'tsx', join(root, 'packages/server/src/main.ts'), ...process.argv.slice(2)], {
-    cwd: process.cwd(),
-    stdio: 'inherit',
-    env: { ...process.env, SEGMENTCHAT_SUPERVISED: '1' },
-  });
+  child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(root, 'packages/server/src/main.ts'), ...process.argv.slice(2)],
+    {
+      cwd: process.cwd(),
+      stdio: 'inherit',
+      env: { ...process.env, SEGMENTCHAT_SUPERVISED: '1' },
+    },
+  );
   child.on('exit', (code, signal) => {
     if (code === RESTART_EXIT_CODE && !stopping) {
       console.log('Server asked for a restart; starting it again.');
