@@ -43,6 +43,15 @@ export async function animatedGif(): Promise<Buffer> {
     .toBuffer();
 }
 
+/** The same three frames as an animated WebP. */
+export async function animatedWebp(): Promise<Buffer> {
+  const gif = await animatedGif();
+  return sharp(gif, { animated: true }).webp({ loop: 0 }).toBuffer();
+}
+
+/** A 400 x 300 JPEG whose EXIF says "rotate 90° to show": it is shown 300 x 400. */
+export const jpegRotated = () => noise(400, 300).jpeg().withMetadata({ orientation: 6 }).toBuffer();
+
 /** A valid small PNG whose header (with a correct CRC) claims `width` x `height` pixels. */
 export async function pngDeclaring(width: number, height: number): Promise<Buffer> {
   const buf = Buffer.from(await png());

@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Channel, SessionResult } from '@segmentchat/protocol';
 import {
   animatedGif,
+  animatedWebp,
+  jpegRotated,
   jpegWithGps,
   png,
   pngDeclaring,
@@ -98,6 +100,21 @@ describe('image uploads', () => {
       const meta = await sharp(f.bytes, { animated: true }).metadata();
       expect(meta.pages).toBe(3);
       expect(meta.loop).toBe(0);
+    });
+
+    it('an animated WebP, still animated', async () => {
+      const r = await upload(srv.url, ada.token, general.id, await animatedWebp());
+      expect(r.body.attachment).toMatchObject({ mime: 'image/webp', width: 32, height: 24 });
+      const f = await fetchFile(srv.url, r.body.attachment!.id, ada.token);
+      expect((await sharp(f.bytes, { animated: true }).metadata()).pages).toBe(3);
+    });
+
+    it('a JPEG turned by its EXIF orientation, stored upright', async () => {
+      const r = await upload(srv.url, ada.token, general.id, await jpegRotated());
+      expect(r.body.attachment).toMatchObject({ mime: 'image/jpeg', width: 300, height: 400 });
+      const f = await fetchFile(srv.url, r.body.attachment!.id, ada.token);
+      const meta = await sharp(f.bytes).metadata();
+      expect([meta.width, meta.height, meta.orientation]).toEqual([300, 400, undefined]);
     });
 
     it('a WebP', async () => {
