@@ -48,7 +48,7 @@ const article = (page: Page, text: string) => log(page).getByRole('article', { n
 const connection = async (page: Page) =>
   (await page.getByRole('status', { name: 'Connection' }).textContent()) ?? '';
 
-describe('offline across a browser restart', () => {
+describe('installed app, offline across a browser restart', () => {
   it('keeps messages written offline through closing the browser, then sends each once', async () => {
     let page = await startBrowser(false);
     await page.goto('/');
@@ -59,6 +59,12 @@ describe('offline across a browser restart', () => {
     await eventually(() => connection(page)).toBe('Online');
     await visible(page.getByRole('heading', { level: 1, name: /^general/ }));
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    // Chromium's own verdict: the manifest, icons and service worker make the app installable.
+    const cdp = await context!.newCDPSession(page);
+    const manifest = await cdp.send('Page.getAppManifest');
+    expect(manifest.errors).toEqual([]);
+    expect((await cdp.send('Page.getInstallabilityErrors')).installabilityErrors).toEqual([]);
+    await cdp.detach();
 
     await context!.setOffline(true);
     await eventually(() => connection(page)).toBe('Offline');
