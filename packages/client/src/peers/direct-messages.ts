@@ -261,7 +261,11 @@ export class DirectMessages {
         clientMsgId: w.id,
         channelId,
         authorId: link.remoteUser,
-        authorName: typeof w.name === 'string' ? w.name.slice(0, 64) : '',
+        // The server vouches for who is on the link (the signal's sender); the name the peer
+        // sends is only a fallback for someone presence does not list.
+        authorName:
+          this.ctx.presence(link.remoteUser)?.username ??
+          (typeof w.name === 'string' ? w.name.slice(0, 64) : ''),
         text: w.text,
         // The peer's clock may be off; a time in the future would pin the line to the bottom.
         createdAt: typeof w.at === 'number' ? Math.min(w.at, Date.now()) : Date.now(),
