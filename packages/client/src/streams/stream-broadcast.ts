@@ -7,7 +7,10 @@ type SignalEvent = EventPayload<'signal'>;
 
 interface DirectLink {
   pc: RTCPeerConnection;
+  /** Incoming steps, applied in order. */
   queue: SignalQueue;
+  /** Outgoing signals, sent in order (the answer before any candidate). */
+  outbox: SignalQueue;
 }
 
 export type BroadcastEvents = {
@@ -107,7 +110,7 @@ export class StreamBroadcast extends TypedEmitter<BroadcastEvents> {
       this.direct.get(key)?.pc.close();
       const link = this.newDirectLink(e);
       this.direct.set(key, link);
-      link.queue.run(() => this.answerDirect(link.pc, e, data as RTCSessionDescriptionInit));
+      link.queue.run(() => this.answerDirect(link, e, data as RTCSessionDescriptionInit));
       return;
     }
     const link = this.direct.get(key);
@@ -152,16 +155,17 @@ export class StreamBroadcast extends TypedEmitter<BroadcastEvents> {
   private newDirectLink(e: SignalEvent): DirectLink {
     const pc = new this.ctx.rtc!({ iceServers: this.ctx.iceServers() as RTCIceServer[] });
     const topic = `stream:${this.stream.id}`;
+    const outbox = new SignalQueue();
     pc.onicecandidate = ({ candidate }) => {
       if (!candidate) return;
-      void this.ctx
-        .request('signal', {
+      outbox.run(() =>
+        this.ctx.request('signal', {
           to: e.from,
           toConnection: e.fromConnection,
           topic,
           payload: { kind: 'ice', data: plain(candidate) },
-        })
-        .catch(() => {});
+        }),
+      );
     };
     pc.onconnectionstatechange = () => {
       if (pc.connectionState === 'failed' || pc.connectionState === 'closed') {
@@ -169,24 +173,36 @@ export class StreamBroadcast extends TypedEmitter<BroadcastEvents> {
       }
       this.changedNow();
     };
-    return { pc, queue: new SignalQueue() };
+    return { pc, queue: new SignalQueue(), outbox };
   }
 
   private async answerDirect(
-    pc: RTCPeerConnection,
+    link: DirectLink,
     e: SignalEvent,
     offer: RTCSessionDescriptionInit,
   ): Promise<void> {
+    const { pc } = link;
     await pc.setRemoteDescription(offer);
     this.attachTracks(pc);
+    // The answer is queued before setLocalDescription starts gathering, so no candidate can
+    // go out ahead of it; it leaves once the description is set.
     const answer = await pc.createAnswer();
-    await pc.setLocalDescription(answer);
-    await this.ctx.request('signal', {
-      to: e.from,
-      toConnection: e.fromConnection,
-      topic: `stream:${this.stream.id}`,
-      payload: { kind: 'answer', data: plain(pc.localDescription!) },
+    let ready: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (ready = resolve));
+    link.outbox.run(async () => {
+      await gate;
+      await this.ctx.request('signal', {
+        to: e.from,
+        toConnection: e.fromConnection,
+        topic: `stream:${this.stream.id}`,
+        payload: { kind: 'answer', data: plain(pc.localDescription ?? answer) },
+      });
     });
+    try {
+      await pc.setLocalDescription(answer);
+    } finally {
+      ready();
+    }
   }
 
   /** Puts the camera and microphone on the viewer's receive-only transceivers. */

@@ -88,6 +88,7 @@ export class StreamViewer extends TypedEmitter<ViewerEvents> {
 
   private async connect(mode: 'direct' | 'relay'): Promise<void> {
     this.modeValue = mode;
+    this.changedNow();
     const pc = new this.ctx.rtc!({ iceServers: this.ctx.iceServers() as RTCIceServer[] });
     this.pc = pc;
     this.queue = new SignalQueue();
@@ -119,21 +120,26 @@ export class StreamViewer extends TypedEmitter<ViewerEvents> {
   private async offerDirect(pc: RTCPeerConnection): Promise<void> {
     const topic = `stream:${this.stream.id}`;
     const to = this.stream.streamerId;
+    // One after another: the server handles a connection's frames concurrently, and a candidate
+    // that overtook the offer would be dropped by the streamer.
+    const outbox = new SignalQueue();
     pc.onicecandidate = ({ candidate }) => {
       if (!candidate) return;
-      void this.ctx
-        .request('signal', {
+      outbox.run(() =>
+        this.ctx.request('signal', {
           to,
           ...(this.streamerConnection !== undefined ? { toConnection: this.streamerConnection } : {}),
           topic,
           payload: { kind: 'ice', data: plain(candidate) },
-        })
-        .catch(() => {});
+        }),
+      );
     };
     await pc.setLocalDescription(await pc.createOffer());
-    await this.ctx
-      .request('signal', { to, topic, payload: { kind: 'offer', data: plain(pc.localDescription!) } })
-      .catch(() => this.fallBackToRelay());
+    outbox.run(() =>
+      this.ctx
+        .request('signal', { to, topic, payload: { kind: 'offer', data: plain(pc.localDescription!) } })
+        .catch(() => this.fallBackToRelay()),
+    );
   }
 
   private async offerRelay(pc: RTCPeerConnection): Promise<void> {
