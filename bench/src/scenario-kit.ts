@@ -249,7 +249,7 @@ export async function runLoad(
     ackLatency,
     serverCpuMs: cpu.cpuMs,
     serverCpuUsPerDelivery:
-      delivered + slowDelivered > 0 ? (1000 * cpu.cpuMs) / (delivered + slowDelivered) : 0,
+      delivered + slowDelivered > 0 ? (1000 * cpu.cpuMs) / (delivered + slowDelivered) : Number.NaN,
     serverCorePct: sendingCorePct || cpu.corePct,
     genCorePct: Math.max(...done.map((r) => r.cpu.corePct)),
     serverWaitMs: cpu.waitMs,
@@ -260,6 +260,19 @@ export async function runLoad(
     errors,
     closes,
   };
+}
+
+/**
+ * Waits until the server is idle again (under 10% of a core for 300 ms, at most `maxMs`): after
+ * an overloaded step its backlog would otherwise spill into the next step's window.
+ */
+export async function settle(s: TargetSession, maxMs = 15_000): Promise<void> {
+  const until = performance.now() + maxMs;
+  while (performance.now() < until) {
+    const meter = new CpuMeter(s.server.pid);
+    await sleep(300);
+    if (meter.read().corePct < 10) return;
+  }
 }
 
 export function membersByRoom(specs: ClientSpec[]): Map<string, number> {

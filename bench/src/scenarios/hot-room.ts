@@ -6,6 +6,7 @@ import {
   membersByRoom,
   prepareRooms,
   runLoad,
+  settle,
   withTarget,
   type LoadOutcome,
 } from '../scenario-kit.ts';
@@ -166,6 +167,7 @@ export async function hotRoom(
       let failed = false;
       const byRate = new Map<number, LoadOutcome>();
       for (const [i, rate] of rates.entries()) {
+        await settle(s);
         const o = await step(i + 2, rate, stepMs);
         byRate.set(rate, o);
         steps.push(o);
@@ -200,19 +202,19 @@ export async function hotRoom(
       results.put(
         HOT.p50!,
         kind,
-        at100k ? ms(at100k.latency.percentile(50)) : null,
+        at100k?.latency.count ? ms(at100k.latency.percentile(50)) : null,
         ok100 ? undefined : past,
       );
       results.put(
         HOT.p99!,
         kind,
-        at100k ? ms(at100k.latency.percentile(99)) : null,
+        at100k?.latency.count ? ms(at100k.latency.percentile(99)) : null,
         ok100 ? undefined : past,
       );
       results.put(
         HOT.p999!,
         kind,
-        at100k ? ms(at100k.latency.percentile(99.9)) : null,
+        at100k?.latency.count ? ms(at100k.latency.percentile(99.9)) : null,
         ok100 ? undefined : past,
       );
       if (at100k) {
@@ -223,14 +225,14 @@ export async function hotRoom(
       results.put(
         HOT.cpu500k!,
         kind,
-        at500k ? at500k.serverCpuUsPerDelivery : null,
+        at500k && at500k.delivered > 0 ? at500k.serverCpuUsPerDelivery : null,
         at500k ? `${Math.round(at500k.deliveriesPerSec / 1000)}k/s delivered` : 'not reached',
       );
       const ok500 = at500k && passed(at500k);
       results.put(
         HOT.p99at500k!,
         kind,
-        at500k ? ms(at500k.latency.percentile(99)) : null,
+        at500k?.latency.count ? ms(at500k.latency.percentile(99)) : null,
         ok500 ? undefined : past,
       );
     },

@@ -1,6 +1,6 @@
 import type { BenchOptions } from '../options.ts';
 import type { Metric, Results } from '../results.ts';
-import { fmtLoad, membersByRoom, prepareRooms, runLoad, withTarget } from '../scenario-kit.ts';
+import { fmtLoad, membersByRoom, prepareRooms, runLoad, settle, withTarget } from '../scenario-kit.ts';
 import type { TargetKind } from '../targets.ts';
 import { hotRoomClients, sendPlans } from './hot-room.ts';
 
@@ -79,6 +79,7 @@ export async function slowConsumers(kind: TargetKind, opts: BenchOptions, result
       });
     await load(1, 1000, []);
     const base = await load(2, durationMs, []);
+    await settle(s);
     const withSlow = await load(3, durationMs, slow);
     const mb = (b: number) => b / 1e6;
     results.detail(
