@@ -148,9 +148,13 @@ export function MessageList({
       </h2>
       <p className="channel-intro-text">
         This is the very beginning of{' '}
-        {channel.kind === 'dm' ? 'your conversation' : `the ${channel.name} channel`}.
-        {channel.description ? ` ${channel.description}` : ''}
+        {channel.kind === 'dm' ? 'your conversation.' : `the ${channel.name} channel.`}
       </p>
+      {channel.description ? (
+        <p className="channel-intro-text channel-intro-description" dir="auto">
+          {stripBidiControls(channel.description)}
+        </p>
+      ) : null}
     </div>
   );
 
