@@ -44,12 +44,16 @@ sw.addEventListener('fetch', (event) => {
   const url = new URL(request.url);
   if (url.origin !== sw.location.origin || BYPASS.test(url.pathname)) return;
   if (request.mode === 'navigate') {
-    // Network first, so a deploy is picked up at once; the cached shell when there is no answer.
-    // The app routes on the client, so every navigation gets the same index.html.
+    // Network first, so a deploy is picked up at once; the cached shell when there is no answer
+    // or a proxy's 502/503/504 while the server restarts. The app routes on the client, so
+    // every navigation gets the same index.html.
+    const cached = () => caches.match(INDEX, { cacheName: CACHE });
     event.respondWith(
-      fetch(request).catch(() =>
-        caches.match(INDEX, { cacheName: CACHE }).then((r) => r ?? Response.error()),
-      ),
+      fetch(request)
+        .then(async (response) =>
+          response.status >= 502 && response.status <= 504 ? ((await cached()) ?? response) : response,
+        )
+        .catch(async () => (await cached()) ?? Response.error()),
     );
     return;
   }
