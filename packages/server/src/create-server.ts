@@ -159,7 +159,9 @@ export async function createServer(options: ServerOptions = {}): Promise<ChatSer
     connections: gateway.connectionCount,
   }));
   app.get(HttpRoute.METRICS, async (_req, reply) =>
-    reply.type('text/plain; version=0.0.4').send(metrics.render() + traffic.render()),
+    reply
+      .type('text/plain; version=0.0.4')
+      .send(metrics.render() + traffic.render() + services.streams.render()),
   );
 
   if (config.webRoot && existsSync(join(config.webRoot, 'index.html'))) {

@@ -172,6 +172,29 @@ export class StreamService {
     return this.live.size;
   }
 
+  /** Prometheus lines for /metrics: live streams, viewers per path, packets the relay forwarded. */
+  render(): string {
+    let viewers = 0;
+    let relayed = 0;
+    for (const l of this.live.values()) {
+      viewers += l.stream.viewers;
+      relayed += l.stream.relayed ?? 0;
+    }
+    const line = (name: string, type: 'gauge' | 'counter', help: string, value: number) =>
+      `# HELP ${name} ${help}\n# TYPE ${name} ${type}\n${name} ${value}\n`;
+    return (
+      line('segmentchat_streams_live', 'gauge', 'Live camera streams.', this.live.size) +
+      line('segmentchat_stream_viewers', 'gauge', 'Viewers of live streams, both paths.', viewers) +
+      line('segmentchat_stream_relayed_viewers', 'gauge', "Viewers served by the server's relay.", relayed) +
+      line(
+        'segmentchat_stream_relay_packets_total',
+        'counter',
+        'RTP packets the relay wrote to viewers.',
+        this.relay?.forwarded ?? 0,
+      )
+    );
+  }
+
   close(): void {
     for (const l of this.live.values()) this.relay?.end(l.stream.id);
     this.live.clear();

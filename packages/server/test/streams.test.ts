@@ -108,6 +108,10 @@ describe('streams in a private channel', () => {
     expect(b.mode).toBe('relay');
     const updated = await streamer.waitEvent((e) => e.type === 'stream.updated' && e.stream.viewers === 2);
     expect(updated.type === 'stream.updated' && updated.stream.relayed).toBe(1);
+    const metrics = await (await fetch(`${ts.url}/metrics`)).text();
+    expect(metrics).toMatch(/^segmentchat_streams_live 1$/m);
+    expect(metrics).toMatch(/^segmentchat_stream_viewers 2$/m);
+    expect(metrics).toMatch(/^segmentchat_stream_relayed_viewers 1$/m);
   });
 
   it('lets stream signals pass only between the streamer and a viewer who joined', async () => {
