@@ -16,7 +16,8 @@ import { Attachment } from './entities.ts';
  * `GET /api/files/:id` serves the file to anyone who may read a channel it was uploaded into,
  * with `X-Content-Type-Options: nosniff`, a sandboxing Content-Security-Policy and a year of
  * private caching (the content never changes under an id). Anyone else gets 404, exactly as for
- * an id that does not exist.
+ * an id that does not exist. `?thumb` answers a copy sized for inline display (at most
+ * 720 x 560, same format, animation kept), or the original when it is that small already.
  */
 export const UploadRoute = {
   UPLOADS: '/api/uploads',
@@ -26,7 +27,7 @@ export const UploadRoute = {
 export const UploadResult = z.object({ attachment: Attachment });
 export type UploadResult = z.infer<typeof UploadResult>;
 
-/** The URL path of an attachment's file. */
-export function fileUrl(id: string): string {
-  return `/api/files/${encodeURIComponent(id)}`;
+/** The URL path of an attachment's file, or of its inline-sized copy. */
+export function fileUrl(id: string, options: { thumb?: boolean } = {}): string {
+  return `/api/files/${encodeURIComponent(id)}${options.thumb ? '?thumb' : ''}`;
 }
