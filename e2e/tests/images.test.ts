@@ -67,7 +67,7 @@ describe('images', () => {
     const tray = alice.page.getByRole('list', { name: 'Images to send' });
     await visible(tray.getByRole('listitem', { name: 'image.png' }));
     // The upload starts at once; its progress bar goes when it is done.
-    await hidden(tray.getByRole('progressbar'));
+    await eventually(() => tray.getByRole('progressbar').count()).toBe(0);
     await alice.composer().fill('Sunset from the office roof');
     await alice.composer().press('Enter');
     await hidden(tray);
@@ -123,7 +123,7 @@ describe('images', () => {
     await eventually(() => tray.getByRole('listitem').count()).toBe(3);
     await tray.getByRole('button', { name: /(Remove|Cancel upload of) swatch-2\.png/ }).click();
     await eventually(() => tray.getByRole('listitem').count()).toBe(2);
-    await hidden(tray.getByRole('progressbar'));
+    await eventually(() => tray.getByRole('progressbar').count()).toBe(0);
     await alice.composer().press('Enter');
 
     const message = bob.message(/\(2 images\)/);
@@ -155,7 +155,7 @@ describe('images', () => {
     });
     const tray = alice.page.getByRole('list', { name: 'Images to send' });
     await eventually(() => tray.getByRole('listitem').count()).toBe(2);
-    await hidden(tray.getByRole('progressbar'));
+    await eventually(() => tray.getByRole('progressbar').count()).toBe(0);
     await alice.composer().fill('Two dropped swatches');
     await alice.composer().press('Enter');
     const message = bob.message('Two dropped swatches (2 images)');

@@ -16,17 +16,20 @@ export function registerFileRoutes(app: FastifyInstance, services: Services, upl
       (p) => p.user,
       () => undefined,
     );
-    const { file, path } = await uploads.open(user, req.params.id);
+    // `?thumb` asks for the inline-sized copy (the original when the image is small already).
+    const thumb = (req.query as Record<string, unknown> | undefined)?.thumb !== undefined;
+    const { file, path, bytes } = await uploads.open(user, req.params.id, thumb ? 'thumb' : 'full');
+    const etag = `"${file.id}${thumb ? '-thumb' : ''}"`;
     void reply
       .header('content-type', file.mime)
-      .header('content-length', file.bytes)
+      .header('content-length', bytes)
       .header('x-content-type-options', 'nosniff')
       .header('content-security-policy', "default-src 'none'; sandbox")
       .header('cross-origin-resource-policy', 'same-origin')
       // The id is the content's hash: the bytes under it never change.
       .header('cache-control', 'private, max-age=31536000, immutable')
-      .header('etag', `"${file.id}"`);
-    if (req.headers['if-none-match'] === `"${file.id}"`) return reply.status(304).send();
+      .header('etag', etag);
+    if (req.headers['if-none-match'] === etag) return reply.status(304).send();
     return reply.send(createReadStream(path));
   });
 }

@@ -48,6 +48,7 @@ export interface SanitizedImage {
   /** One frame's size (an animation's frames are stacked by sharp; this is not the stack). */
   width: number;
   height: number;
+  animated: boolean;
 }
 
 /**
@@ -98,7 +99,7 @@ export async function sanitizeImage(path: string, maxPixels: number): Promise<Sa
     }
     // sharp writes no metadata unless asked (`keepMetadata`), which is what we want.
     const { data, info } = await img.toBuffer({ resolveWithObject: true });
-    return { data, mime, width: info.width, height: info.pageHeight ?? info.height };
+    return { data, mime, width: info.width, height: info.pageHeight ?? info.height, animated };
   } catch (e) {
     if (e instanceof ChatError) throw e;
     throw ChatError.invalid('The image is damaged or incomplete');

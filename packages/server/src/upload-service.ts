@@ -7,6 +7,7 @@ import { Attachment, ChatError, ErrorCode } from '@segmentchat/protocol';
 import type { ChannelService } from './channel-service.ts';
 import type { RateSpec, ServerConfig } from './config.ts';
 import { IMAGE_EXTENSION, SNIFF_BYTES, sanitizeImage, sniffImageType } from './image-sanitizer.ts';
+import { makeThumbnail } from './image-thumbnail.ts';
 import type { ImageMime } from './image-sanitizer.ts';
 import type { AttachmentResolver } from './message-service.ts';
 import { RateLimiter } from './rate-limiter.ts';
@@ -42,6 +43,8 @@ export interface UploadInput {
 export interface StoredFile {
   file: Attachment;
   path: string;
+  /** Size of what `path` holds (the thumbnail's own size when one was asked for). */
+  bytes: number;
 }
 
 const ID = Attachment.shape.id;
@@ -111,6 +114,7 @@ export class UploadService {
     await mkdir(this.tmp, { recursive: true });
     const received = join(this.tmp, `${randomUUID()}.part`);
     const encoded = join(this.tmp, `${randomUUID()}.out`);
+    const thumbTmp = join(this.tmp, `${randomUUID()}.thumb`);
     try {
       await receiveUpload(input.body, received, {
         maxBytes: this.limits.maxBytes,
@@ -124,7 +128,10 @@ export class UploadService {
         },
         onBytes: (n) => (this.bytesReceived += n),
       });
-      const image = await this.decodeInTurn(() => sanitizeImage(received, this.limits.maxPixels));
+      const { image, thumbnail } = await this.decodeInTurn(async () => {
+        const image = await sanitizeImage(received, this.limits.maxPixels);
+        return { image, thumbnail: await makeThumbnail(image.data, image.mime, image, image.animated) };
+      });
       const id = createHash('sha256').update(image.data).digest('hex');
       const path = this.pathOf(id, image.mime);
       await mkdir(join(this.root, id.slice(0, 2)), { recursive: true });
@@ -132,6 +139,10 @@ export class UploadService {
       // at once just renames the same bytes over each other.
       await writeFile(encoded, image.data, { mode: 0o644 });
       await rename(encoded, path);
+      if (thumbnail) {
+        await writeFile(thumbTmp, thumbnail, { mode: 0o644 });
+        await rename(thumbTmp, this.pathOf(id, image.mime, 'thumb'));
+      }
       const attachment: Attachment = {
         id,
         mime: image.mime,
@@ -147,7 +158,7 @@ export class UploadService {
       });
       return attachment;
     } finally {
-      await Promise.all([rm(received, { force: true }), rm(encoded, { force: true })]);
+      await Promise.all([received, encoded, thumbTmp].map((p) => rm(p, { force: true })));
     }
   }
 
@@ -167,7 +178,7 @@ export class UploadService {
    * The file, if `user` may read a channel it was uploaded into. Everyone else (no session,
    * non-members of a private channel, unknown ids) gets the same NOT_FOUND.
    */
-  async open(user: UserRow | undefined, id: string): Promise<StoredFile> {
+  async open(user: UserRow | undefined, id: string, variant: 'full' | 'thumb' = 'full'): Promise<StoredFile> {
     if (!user || user.mustChangePassword || !ID.safeParse(id).success) throw noSuchFile();
     const found = await this.store.findFile(id);
     if (!found) throw noSuchFile();
@@ -180,9 +191,13 @@ export class UploadService {
       if (allowed) break;
     }
     if (!allowed) throw noSuchFile();
-    const path = this.pathOf(id, found.file.mime);
-    if (!(await stat(path).catch(() => undefined))?.isFile()) throw noSuchFile();
-    return { file: found.file, path };
+    // An image small enough to be its own thumbnail has no separate one.
+    for (const v of variant === 'thumb' ? (['thumb', 'full'] as const) : (['full'] as const)) {
+      const path = this.pathOf(id, found.file.mime, v);
+      const s = await stat(path).catch(() => undefined);
+      if (s?.isFile()) return { file: found.file, path, bytes: s.size };
+    }
+    throw noSuchFile();
   }
 
   private removeStaleParts(before: number): void {
@@ -202,8 +217,9 @@ export class UploadService {
     }
   }
 
-  private pathOf(id: string, mime: ImageMime): string {
-    return join(this.root, id.slice(0, 2), `${id}.${IMAGE_EXTENSION[mime]}`);
+  private pathOf(id: string, mime: ImageMime, variant: 'full' | 'thumb' = 'full'): string {
+    const suffix = variant === 'thumb' ? '.thumb' : '';
+    return join(this.root, id.slice(0, 2), `${id}${suffix}.${IMAGE_EXTENSION[mime]}`);
   }
 
   private async decodeInTurn<T>(work: () => Promise<T>): Promise<T> {

@@ -126,6 +126,26 @@ describe('image uploads', () => {
       expect(r.body.attachment).toMatchObject({ mime: 'image/webp', width: 320, height: 240 });
     });
 
+    it('makes an inline-sized copy of a large image, served with ?thumb', async () => {
+      const big = await sharp({ create: { width: 2000, height: 1000, channels: 3, background: '#2b1d5c' } })
+        .png()
+        .toBuffer();
+      const r = await upload(srv.url, ada.token, secret.id, big);
+      expect(r.body.attachment).toMatchObject({ width: 2000, height: 1000 });
+      const id = r.body.attachment!.id;
+      const thumb = await fetchFile(srv.url, `${id}?thumb`, bob.token);
+      expect(thumb.headers.get('content-type')).toBe('image/png');
+      expect(thumb.headers.get('x-content-type-options')).toBe('nosniff');
+      const meta = await sharp(thumb.bytes).metadata();
+      expect([meta.width, meta.height]).toEqual([720, 360]);
+      // Same access rule as the original.
+      expect((await fetchFile(srv.url, `${id}?thumb`, eve.token)).status).toBe(404);
+      // A small image is its own thumbnail.
+      const small = (await upload(srv.url, ada.token, general.id, await png())).body.attachment!;
+      const same = await fetchFile(srv.url, `${small.id}?thumb`, ada.token);
+      expect(same.bytes.length).toBe(small.bytes);
+    });
+
     it('serves files with their type, nosniff, a sandboxing CSP and immutable private caching', async () => {
       const r = await upload(srv.url, ada.token, general.id, await png());
       const f = await fetchFile(srv.url, r.body.attachment!.id, ada.token);

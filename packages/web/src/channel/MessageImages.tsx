@@ -27,7 +27,7 @@ export function MessageImages({ images, author }: { images: readonly Attachment[
             onClick={() => setOpen(i)}
           >
             <img
-              src={fileUrl(a.id)}
+              src={fileUrl(a.id, { thumb: true })}
               width={size.width}
               height={size.height}
               alt={`Image from ${author}`}
