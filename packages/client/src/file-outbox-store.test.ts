@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, appendFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -46,5 +47,20 @@ describe('FileOutboxStore on disk', () => {
     expect((await b.load()).length).toBe(10);
     expect(readFileSync(path, 'utf8').trim().split('\n').length).toBe(10);
     await b.close();
+  });
+
+  it('refuses a file another live process holds, and takes over a lock left by a dead one', async () => {
+    const path = join(dir, 'locked.jsonl');
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
+    await new Promise((r) => other.once('spawn', r));
+    writeFileSync(`${path}.lock`, String(other.pid));
+    await expect(new FileOutboxStore(path).load()).rejects.toMatchObject({ code: 'CONFLICT' });
+    other.kill('SIGKILL');
+    await new Promise((r) => other.once('exit', r));
+    const store = new FileOutboxStore(path);
+    expect(await store.load()).toEqual([]);
+    expect(readFileSync(`${path}.lock`, 'utf8')).toBe(String(process.pid));
+    await store.close();
+    expect(existsSync(`${path}.lock`)).toBe(false);
   });
 });

@@ -1,6 +1,7 @@
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { ChatError, ErrorCode } from '@segmentchat/protocol';
 import type { OutboxStore, PendingMessage } from './outbox-store.ts';
 
 type LogLine = { op: 'put'; entry: PendingMessage } | { op: 'del'; id: string };
@@ -12,7 +13,9 @@ type LogLine = { op: 'put'; entry: PendingMessage } | { op: 'del'; id: string };
  * On open, and when the log grows well past the live entries, it is compacted by writing a new
  * file, fsyncing it and renaming it over the old one (atomic on POSIX). A torn last line (power
  * loss mid-append) is ignored: its write had not resolved, so nobody was told it was saved.
- * One process per file: two processes appending to the same log would interleave sends.
+ * One process per file: a second process compacting the log would drop what the first appended,
+ * so opening takes `<file>.lock` (holding the pid) and refuses with CONFLICT while a live process
+ * holds it; a lock left by a killed process is taken over.
  */
 export class FileOutboxStore implements OutboxStore {
   private readonly entries = new Map<string, PendingMessage>();
@@ -43,11 +46,13 @@ export class FileOutboxStore implements OutboxStore {
   }
 
   async close(): Promise<void> {
-    if (this.ready) await this.ready;
+    if (this.ready) await this.ready.catch(() => undefined);
     while (this.flushing) await this.flushing;
+    const had = this.handle !== null;
     await this.handle?.close();
     this.handle = null;
     this.ready = null;
+    if (had) await unlink(`${this.path}.lock`).catch(() => undefined);
   }
 
   private init(): Promise<void> {
@@ -57,6 +62,7 @@ export class FileOutboxStore implements OutboxStore {
 
   private async openLog(): Promise<void> {
     await mkdir(dirname(this.path), { recursive: true });
+    await this.lock();
     let text = '';
     try {
       text = await readFile(this.path, 'utf8');
@@ -76,6 +82,27 @@ export class FileOutboxStore implements OutboxStore {
       else if (line.op === 'del') this.entries.delete(line.id);
     }
     await this.compact();
+  }
+
+  private async lock(): Promise<void> {
+    const lockPath = `${this.path}.lock`;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        const h = await open(lockPath, 'wx');
+        await h.writeFile(String(process.pid));
+        await h.close();
+        return;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+      const pid = Number(await readFile(lockPath, 'utf8').catch(() => ''));
+      if (pid && pid !== process.pid && isAlive(pid)) {
+        this.ready = null;
+        throw new ChatError(ErrorCode.CONFLICT, `Outbox ${this.path} is in use by process ${pid}`);
+      }
+      await unlink(lockPath).catch(() => undefined); // stale: its process is gone
+    }
+    throw new ChatError(ErrorCode.CONFLICT, `Could not lock outbox ${this.path}`);
   }
 
   /** Rewrites the log with only the live entries, atomically, and reopens it for appending. */
@@ -124,6 +151,15 @@ export class FileOutboxStore implements OutboxStore {
       // 1,000 lines is ~300 KB of log; compacting costs one rewrite of the live entries.
       if (this.linesInLog > 1000 && this.linesInLog > 4 * this.entries.size) await this.compact();
     }
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -67,14 +67,18 @@ describe('a Node SDK process killed mid-outbox (FileOutboxStore)', () => {
     first.child.kill('SIGKILL');
     expect(await first.exited).toBeNull(); // killed, not finished
     expect(first.lines).not.toContain('drained');
-    const leftOver = await new FileOutboxStore(outboxFile).load();
+    const peek = new FileOutboxStore(outboxFile); // takes over the killed process's lock
+    const leftOver = await peek.load();
+    await peek.close();
     expect(leftOver.length).toBeGreaterThan(0); // really mid-outbox
     expect(leftOver.length).toBeLessThan(N);
 
     const second = runSender([server.url, bot.token, channel.id, outboxFile, '0', 'm']);
     expect(await second.exited).toBe(0);
     expect(second.lines).toContain('drained');
-    expect(await new FileOutboxStore(outboxFile).load()).toEqual([]);
+    const after = new FileOutboxStore(outboxFile);
+    expect(await after.load()).toEqual([]);
+    await after.close();
 
     const expected = Array.from({ length: N }, (_, i) => `m${i}`);
     await waitFor('observer has all', () => observer.messages(channel.id).length >= N);
