@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Presence } from '@segmentchat/protocol';
 import { useChatContext } from '../chat/chat-context.ts';
 import { useAllPresence, useConnectionState } from '../chat/use-chat.ts';
@@ -27,9 +27,16 @@ export function usePeople(): readonly Presence[] {
     };
   }, [me.id]);
 
+  // Throttled, not debounced: presence can change more often than every SAVE_EVERY_MS for a
+  // long time (people arriving), and the list must still be saved meanwhile.
+  const lastSave = useRef(0);
   useEffect(() => {
     if (state !== 'online' || live.length === 0) return;
-    const timer = setTimeout(() => savePresence(me.id, live), SAVE_EVERY_MS);
+    const wait = Math.max(0, lastSave.current + SAVE_EVERY_MS - Date.now());
+    const timer = setTimeout(() => {
+      lastSave.current = Date.now();
+      savePresence(me.id, live);
+    }, wait);
     return () => clearTimeout(timer);
   }, [state, live, me.id]);
 
