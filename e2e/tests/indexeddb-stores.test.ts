@@ -106,6 +106,30 @@ describe('IndexedDBOutboxStore across tabs', () => {
     await b.close();
   });
 
+  it('keeps working when its database is deleted under it (another tab, storage cleared)', async () => {
+    const p = await ready();
+    const texts = await p.evaluate(async () => {
+      const s = new (globalThis as unknown as PageGlobals).SC.IndexedDBOutboxStore('deleted-under');
+      const e = (id: string) => ({
+        clientMsgId: id,
+        channelId: 'c',
+        text: id,
+        attachments: [],
+        createdAt: 1,
+        status: 'pending' as const,
+      });
+      await s.put(e('before'));
+      await new Promise<void>((resolve, reject) => {
+        const r = indexedDB.deleteDatabase(s.databaseName);
+        r.onsuccess = () => resolve();
+        r.onerror = () => reject(r.error ?? new Error('delete failed'));
+      });
+      await s.put(e('after'));
+      return (await s.load()).map((x) => x.text);
+    });
+    expect(texts).toEqual(['after']);
+  });
+
   it('tells other tabs watching the same account that it changed', async () => {
     const watcher = await newPage();
     const writer = await newPage();

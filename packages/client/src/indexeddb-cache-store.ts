@@ -145,15 +145,27 @@ export class IndexedDBCacheStore implements CacheStore {
   }
 
   private open(): Promise<IDBDatabase> {
-    this.db ??= openDatabase(this.databaseName, 1, (db) => {
-      db.createObjectStore(META);
-      db.createObjectStore(CHANNELS, { keyPath: 'id' });
-      db.createObjectStore(MESSAGES, { keyPath: ['channelId', 'seq'] });
-      db.createObjectStore(CURSORS);
-      db.createObjectStore(MEMBERS);
+    if (this.db) return this.db;
+    const opening = openDatabase(
+      this.databaseName,
+      1,
+      (db) => {
+        db.createObjectStore(META);
+        db.createObjectStore(CHANNELS, { keyPath: 'id' });
+        db.createObjectStore(MESSAGES, { keyPath: ['channelId', 'seq'] });
+        db.createObjectStore(CURSORS);
+        db.createObjectStore(MEMBERS);
+      },
+      // Closed under us (another tab upgrading or deleting it): reopen on the next call.
+      () => {
+        if (this.db === opening) this.db = null;
+      },
+    );
+    this.db = opening;
+    opening.catch(() => {
+      if (this.db === opening) this.db = null;
     });
-    this.db.catch(() => (this.db = null));
-    return this.db;
+    return opening;
   }
 }
 

@@ -24,20 +24,27 @@ export function committed(tx: IDBTransaction): Promise<void> {
 }
 
 /**
- * Opens (creating or upgrading) a database. Another tab holding an older version gets a
- * `versionchange` and closes its connection, so an upgrade is never blocked for long.
+ * Opens (creating or upgrading) a database. A connection asked to make way (another tab
+ * upgrading or deleting the database) closes at once, so that is never blocked for long;
+ * `onGone` then tells the owner to open a fresh connection on its next call, as it does when
+ * the browser closes the connection itself (storage cleared).
  */
 export async function openDatabase(
   name: string,
   version: number,
   upgrade: (db: IDBDatabase, oldVersion: number) => void,
+  onGone?: () => void,
 ): Promise<IDBDatabase> {
   const factory = globalThis.indexedDB as IDBFactory | undefined;
   if (!factory) throw new Error('IndexedDB is not available here');
   const request = factory.open(name, version);
   request.onupgradeneeded = (event) => upgrade(request.result, event.oldVersion);
   const db = await settle(request);
-  db.onversionchange = () => db.close();
+  db.onversionchange = () => {
+    db.close();
+    onGone?.();
+  };
+  db.onclose = () => onGone?.();
   return db;
 }
 

@@ -72,13 +72,25 @@ export class IndexedDBOutboxStore implements OutboxStore {
   }
 
   private open(): Promise<IDBDatabase> {
-    this.db ??= openDatabase(this.databaseName, 1, (db) => {
-      const store = db.createObjectStore(ENTRIES, { autoIncrement: true });
-      store.createIndex(BY_ID, 'clientMsgId', { unique: true });
-    });
+    if (this.db) return this.db;
+    const opening = openDatabase(
+      this.databaseName,
+      1,
+      (db) => {
+        const store = db.createObjectStore(ENTRIES, { autoIncrement: true });
+        store.createIndex(BY_ID, 'clientMsgId', { unique: true });
+      },
+      // Closed under us (another tab upgrading or deleting it): reopen on the next call.
+      () => {
+        if (this.db === opening) this.db = null;
+      },
+    );
+    this.db = opening;
     // A failed open (private mode, quota) is retried on the next call rather than cached.
-    this.db.catch(() => (this.db = null));
-    return this.db;
+    opening.catch(() => {
+      if (this.db === opening) this.db = null;
+    });
+    return opening;
   }
 
   /** The channel is opened lazily: a store nobody watches still tells the others it changed. */
