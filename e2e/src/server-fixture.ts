@@ -24,6 +24,8 @@ function newestMtime(path: string): number {
  */
 export function ensureWebBuilt(): void {
   const index = join(webDist, 'index.html');
+  // Same switch as `npm start`: use the build that is there (e.g. while a sibling change is half-done).
+  if (process.env.SEGMENTCHAT_SKIP_WEB_BUILD === '1' && existsSync(index)) return;
   const sources = ['packages/web', 'packages/client/src', 'packages/protocol/src'].map((p) =>
     join(repoRoot, p),
   );
