@@ -42,7 +42,10 @@ export function resultTable(results: Results, targets: TargetKind[]): string {
       for (const b of bases) {
         const base = values.get(b) ?? null;
         if (metric.noRatio || mine === null || base === null || mine === 0 || base === 0) row.push('—');
-        else row.push(`×${fmt(metric.better === 'higher' ? mine / base : base / mine, 2)}`);
+        else {
+          const ratio = metric.better === 'higher' ? mine / base : base / mine;
+          row.push(Number.isFinite(ratio) ? `×${fmt(ratio, 2)}` : '—');
+        }
       }
       if (!metric.goal) row.push('');
       else if (mine === null) row.push(`${metric.goal.text}: not measured`);

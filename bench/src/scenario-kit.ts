@@ -170,6 +170,8 @@ export async function runLoad(
     offeredDeliveriesPerSec?: number;
   },
 ): Promise<LoadOutcome> {
+  // Setup (connects, presence) or an earlier overloaded step may still keep the server busy.
+  await settle(s);
   const startUs = nowUs() + 300_000;
   const common = { run: spec.run, startUs, durationMs: spec.durationMs, payloadBytes: spec.payloadBytes };
   const drain = { quietMs: 400, maxDrainMs: 4000 };

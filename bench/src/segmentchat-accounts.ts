@@ -1,8 +1,44 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import argon2 from 'argon2';
-import { SqliteStore } from '@segmentchat/server';
 import { BENCH_PASSWORD } from './generator/segmentchat-client.ts';
+
+/** The part of the server's `Store` that seeding uses (rows as in packages/server/src/store.ts). */
+interface SeedStore {
+  createUser(user: {
+    id: string;
+    username: string;
+    usernameKey: string;
+    skeleton: string;
+    passwordHash: string | null;
+    role: 'user';
+    mustChangePassword: boolean;
+    createdAt: number;
+    expiresAt: number | null;
+    disabled: boolean;
+    lastSeen: number | null;
+  }): Promise<boolean>;
+  createSession(session: {
+    tokenHash: string;
+    userId: string;
+    createdAt: number;
+    expiresAt: number;
+  }): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Loaded by a computed name so `tsc -p bench` does not type-check the whole server (a server
+ * change in progress must not break the benchmark's type-check); the interface above is checked
+ * at run time by use.
+ */
+async function openStore(path: string): Promise<SeedStore> {
+  const name = '@segmentchat/server';
+  const server = (await import(name)) as {
+    SqliteStore: new (path: string, options: { synchronous: 'NORMAL' | 'FULL' }) => SeedStore;
+  };
+  return new server.SqliteStore(path, { synchronous: 'NORMAL' });
+}
 
 /** The server's look-alike folding (username-rules.ts), so seeded names obey its uniqueness. */
 function skeleton(key: string): string {
@@ -25,7 +61,7 @@ export async function seedAccounts(
   accounts: Array<{ idx: number; name: string }>,
 ): Promise<Map<number, string>> {
   // NORMAL: no fsync per row while seeding; the server reopens the file with its own setting.
-  const store = new SqliteStore(join(dataDir, 'segment_chat.db'), { synchronous: 'NORMAL' });
+  const store = await openStore(join(dataDir, 'segment_chat.db'));
   const passwordHash = await argon2.hash(BENCH_PASSWORD, { type: argon2.argon2id });
   const tokens = new Map<number, string>();
   const now = Date.now();
