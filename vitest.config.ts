@@ -13,6 +13,8 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
+          // Cheap argon2id for suites that create hundreds of accounts (see password-hasher.ts).
+          env: { SEGMENTCHAT_FAST_HASH: '1' },
           include: ['packages/*/test/**/*.test.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
@@ -21,6 +23,7 @@ export default defineConfig({
       {
         test: {
           name: 'browser',
+          env: { SEGMENTCHAT_FAST_HASH: '1' },
           include: ['e2e/tests/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,

@@ -1,5 +1,5 @@
+import { hashPassword, verifyPassword } from './password-hasher.ts';
 import { createHash, randomBytes } from 'node:crypto';
-import argon2 from 'argon2';
 import { ChatError, ErrorCode } from '@segmentchat/protocol';
 import type { SessionResult, User } from '@segmentchat/protocol';
 import type { ServerConfig } from './config.ts';
@@ -54,7 +54,7 @@ export class AccountService {
     this.limit(this.registerByIp, ip);
     const name = checkUsername(username);
     checkPassword(password, name.username);
-    const passwordHash = await argon2.hash(password, { type: argon2.argon2id });
+    const passwordHash = await hashPassword(password);
     if (visitor?.user.role === 'visitor') {
       const upgraded = await this.store.upgradeVisitor(visitor.user.id, {
         ...name,
@@ -83,7 +83,7 @@ export class AccountService {
     this.limit(this.loginByName, key);
     const user = await this.store.findUserByKey(key);
     const hash = user?.passwordHash ?? (await this.dummy());
-    const ok = await argon2.verify(hash, password);
+    const ok = await verifyPassword(hash, password);
     if (!user || !user.passwordHash || !ok || user.disabled) {
       throw new ChatError(ErrorCode.BAD_CREDENTIALS, 'Wrong username or password');
     }
@@ -111,12 +111,12 @@ export class AccountService {
 
   async changePassword(principal: Principal, current: string, next: string): Promise<void> {
     const { user } = principal;
-    if (!user.passwordHash || !(await argon2.verify(user.passwordHash, current))) {
+    if (!user.passwordHash || !(await verifyPassword(user.passwordHash, current))) {
       throw new ChatError(ErrorCode.BAD_CREDENTIALS, 'The current password is wrong');
     }
     if (current === next) throw new ChatError(ErrorCode.WEAK_PASSWORD, 'Choose a new password');
     checkPassword(next, user.username);
-    await this.store.setPassword(user.id, await argon2.hash(next, { type: argon2.argon2id }), false);
+    await this.store.setPassword(user.id, await hashPassword(next), false);
     // Anyone else holding this account's sessions is signed out; this session stays.
     await this.store.revokeUserSessions(user.id, principal.tokenHash);
   }
@@ -169,7 +169,7 @@ export class AccountService {
   }
 
   private dummy(): Promise<string> {
-    this.dummyHash ??= argon2.hash(newSecret(), { type: argon2.argon2id });
+    this.dummyHash ??= hashPassword(newSecret());
     return this.dummyHash;
   }
 }

@@ -1,4 +1,4 @@
-import argon2 from 'argon2';
+import { hashPassword } from './password-hasher.ts';
 import { ChatError } from '@segmentchat/protocol';
 import type { AdminStore } from './admin-store.ts';
 import { newId } from './new-id.ts';
@@ -47,7 +47,7 @@ export async function ensureAdminAccount(
     username: DEFAULT_ADMIN_NAME,
     usernameKey: DEFAULT_ADMIN_NAME,
     skeleton: usernameSkeleton(DEFAULT_ADMIN_NAME),
-    passwordHash: await argon2.hash(chosen, { type: argon2.argon2id }),
+    passwordHash: await hashPassword(chosen),
     role: 'admin',
     mustChangePassword,
     createdAt: Date.now(),

@@ -1,5 +1,5 @@
+import { hashPassword } from './password-hasher.ts';
 import { randomBytes } from 'node:crypto';
-import argon2 from 'argon2';
 import { ChatError } from '@segmentchat/protocol';
 import type { AdminUser, CreateUserResult, Page, ResetPasswordResult } from '@segmentchat/protocol';
 import type { AdminStore, AdminUserRow } from './admin-store.ts';
@@ -61,7 +61,7 @@ export class AdminUserService {
       username: name.username,
       usernameKey: name.key,
       skeleton: name.skeleton,
-      passwordHash: await argon2.hash(password, { type: argon2.argon2id }),
+      passwordHash: await hashPassword(password),
       role: body.role,
       // A password someone else chose is only good for the first login.
       mustChangePassword: true,
@@ -165,7 +165,7 @@ export class AdminUserService {
     const generated = password === undefined ? generatePassword() : undefined;
     const chosen = password ?? generated!;
     checkPassword(chosen, u.username);
-    await this.store.setPassword(u.id, await argon2.hash(chosen, { type: argon2.argon2id }), true);
+    await this.store.setPassword(u.id, await hashPassword(chosen), true);
     await this.store.revokeUserSessions(u.id);
     await this.audit.record(actor, 'user.password', target(u), generated ? 'generated' : 'set by admin');
     this.bus.publish({

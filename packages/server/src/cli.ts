@@ -1,9 +1,9 @@
 // `npm run admin -- reset-password <username> [--data-dir DIR]`: administration on the server
 // machine itself, for when no admin can sign in (a lost password). Works while the server runs:
 // SQLite in WAL mode takes a second writer, and revoked sessions end at their next request.
+import { hashPassword } from './password-hasher.ts';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import argon2 from 'argon2';
 import { ChatError } from '@segmentchat/protocol';
 import { generatePassword } from './admin-user-service.ts';
 import { AuditLog } from './audit-log.ts';
@@ -66,7 +66,7 @@ async function resetPassword(username: string, dataDir: string): Promise<number>
       }
       throw e;
     }
-    await store.setPassword(user.id, await argon2.hash(password, { type: argon2.argon2id }), true);
+    await store.setPassword(user.id, await hashPassword(password), true);
     await store.revokeUserSessions(user.id);
     const audit = new AuditLog(new SqliteAdminStore(store.database));
     await audit.record(

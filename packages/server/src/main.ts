@@ -2,7 +2,10 @@
 // environment, listens, and stops cleanly on Ctrl-C / SIGTERM.
 import { loadConfig } from './config.ts';
 import { createServer } from './create-server.ts';
+import { fastPasswordHashing } from './password-hasher.ts';
 
+if (fastPasswordHashing())
+  console.warn('SEGMENTCHAT_FAST_HASH=1: passwords are hashed cheaply. For tests only, never in production.');
 const config = loadConfig(process.argv.slice(2), process.env);
 const server = await createServer(config);
 const url = await server.listen();

@@ -1,4 +1,4 @@
-import argon2 from 'argon2';
+import { verifyPassword } from './password-hasher.ts';
 import { ChatError, ErrorCode } from '@segmentchat/protocol';
 import type { ServerStats } from '@segmentchat/protocol';
 import type { AdminStore } from './admin-store.ts';
@@ -82,7 +82,7 @@ export class ServerControl {
     const wait = this.attempts.take(actor.user.id);
     if (wait > 0) throw ChatError.rateLimited(wait);
     const hash = actor.user.passwordHash;
-    if (!hash || !(await argon2.verify(hash, password)))
+    if (!hash || !(await verifyPassword(hash, password)))
       throw new ChatError(ErrorCode.BAD_CREDENTIALS, 'That is not your password');
     if (this.ending) throw new ChatError(ErrorCode.UNAVAILABLE, 'The server is already going down');
     await this.o.audit.record(actor, action === 'restart' ? 'server.restart' : 'server.stop', 'server');
