@@ -253,6 +253,8 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
     attachments?: string[],
     clientMsgId?: string,
   ): Promise<PendingMessage> {
+    // The next keystroke is a new bout of typing: tell the others at once, not after the throttle.
+    this.typingSentAt.delete(channelId);
     return this.outbox.add(channelId, text, attachments, clientMsgId);
   }
   retry(clientMsgId: string): Promise<void> {
@@ -444,6 +446,13 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
     }
   }
 
+  private adjustMemberCount(channelId: string, delta: number): void {
+    const c = this.directory.get(channelId);
+    if (!c) return;
+    this.directory.upsert({ ...c, memberCount: Math.max(0, c.memberCount + delta) });
+    this.changed();
+  }
+
   private onFatal(error: ChatError): void {
     this.generation++;
     this.outbox.close();
@@ -463,8 +472,13 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
     'message.updated': (e) => this.apply([e.message], 'live'),
     'channel.updated': (e) => this.applyChannel(e.channel),
     'channel.removed': (e) => this.dropChannel(e.channelId),
-    'member.joined': () => undefined,
-    'member.left': () => undefined,
+    // The joiner and the leaver get `channel.updated` / `channel.removed` instead.
+    'member.joined': (e) => {
+      if (e.member.userId !== this.userValue?.id) this.adjustMemberCount(e.channelId, 1);
+    },
+    'member.left': (e) => {
+      if (e.userId !== this.userValue?.id) this.adjustMemberCount(e.channelId, -1);
+    },
     presence: ({ type: _t, ...p }) => {
       if (this.presenceTracker.update(p)) this.changed();
     },

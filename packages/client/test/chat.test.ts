@@ -221,4 +221,15 @@ describe('connect failures and the HTTP helpers', () => {
       code: 'UNAVAILABLE',
     });
   });
+  it("keeps a channel's member count right as others join and leave", async () => {
+    const alice = await connected('alice');
+    const bob = await connected('bob');
+    const { channel } = await alice.client.request('channel.create', { name: `count-${Date.now()}` });
+    expect(alice.client.channel(channel.id)?.memberCount).toBe(1);
+    await bob.client.request('channel.join', { channelId: channel.id });
+    await waitFor('alice sees 2 members', () => alice.client.channel(channel.id)?.memberCount === 2);
+    expect(bob.client.channel(channel.id)?.memberCount).toBe(2);
+    await bob.client.request('channel.leave', { channelId: channel.id });
+    await waitFor('alice sees 1 member', () => alice.client.channel(channel.id)?.memberCount === 1);
+  });
 });
