@@ -54,16 +54,16 @@ const FULL: Omit<
 
 const QUICK: typeof FULL = {
   payloadBytes: 100,
-  hot: { members: 200, senders: 10, rates: [20e3, 100e3, 500e3], stepMs: 1500 },
-  many: { clients: 500, minRoom: 5, maxRoom: 50, zipf: 1, rate: 20e3, durationMs: 2000 },
-  idle: { counts: [500, 1500], roomSize: 50, settleMs: 1000 },
+  hot: { members: 200, senders: 10, rates: [20e3, 100e3, 500e3], stepMs: 1000 },
+  many: { clients: 500, minRoom: 5, maxRoom: 50, zipf: 1, rate: 20e3, durationMs: 1500 },
+  idle: { counts: [500, 1500], roomSize: 50, settleMs: 500 },
   storm: { clients: 200, missed: 20 },
-  store: { rooms: 5, members: 10, window: 16, durationMs: 2000 },
-  slow: { members: 200, senders: 4, percent: 2, rate: 20e3, payloadBytes: 1000, durationMs: 3000 },
+  store: { rooms: 5, members: 10, window: 16, durationMs: 1500 },
+  slow: { members: 200, senders: 4, percent: 2, rate: 20e3, payloadBytes: 1000, durationMs: 1500 },
 };
 
 export const USAGE = `npm run bench -- [flags]
-  --quick                      ~1 minute smoke run with small sizes
+  --quick                      smoke run with small sizes (2-4 minutes for all targets)
   --targets a,b                ${ALL_TARGETS.join(', ')} (default: all available)
   --scenarios a,b              hot, many, idle, storm, store, slow (default: all)
   --payload N                  message size in bytes (100)
