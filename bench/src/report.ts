@@ -49,7 +49,10 @@ export function resultTable(results: Results, targets: TargetKind[]): string {
       }
       if (!metric.goal) row.push('');
       else if (mine === null) row.push(`${metric.goal.text}: not measured`);
-      else row.push(`${metric.goal.text}: ${metric.goal.met(mine, values) ? 'met' : 'MISSED'}`);
+      else {
+        const met = metric.goal.met(mine, values);
+        row.push(`${metric.goal.text}: ${met === null ? 'cannot judge' : met ? 'met' : 'MISSED'}`);
+      }
     }
     rows.push(row);
   }

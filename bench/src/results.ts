@@ -12,7 +12,8 @@ export interface Metric {
   /** A context figure (interference, policy counts): no ratio column. */
   noRatio?: boolean;
   /** SegmentChat's goal from issue 7, when it has one. */
-  goal?: { text: string; met: (value: number, row: Map<TargetKind, number | null>) => boolean };
+  /** `met` answers null when the goal cannot be judged (e.g. the baseline it compares with is missing). */
+  goal?: { text: string; met: (value: number, row: Map<TargetKind, number | null>) => boolean | null };
 }
 
 export interface Cell {

@@ -35,7 +35,8 @@ export const HOT: Record<string, Metric> = {
       text: '≥ 5× Socket.IO',
       met: (v, row) => {
         const base = row.get('socketio');
-        return base !== undefined && base !== null && base > 0 && v >= 5 * base;
+        if (base === undefined || base === null || base <= 0) return null;
+        return v >= 5 * base;
       },
     },
   },
