@@ -18,10 +18,10 @@ const MAX_VIEWERS = Number(process.argv[3] ?? 8);
 const PASSWORD = 'measure password 42';
 
 /**
- * Runs in the streamer's page instead of the camera: a 640x360 canvas at 30 fps whose 24 blocks
- * (4 rows of 6, 100x80 px, black or white) spell the low 24 bits of the wall clock in ms when
- * the frame was drawn, plus a quiet tone for the audio track. Big blocks survive VP8 at any
- * bitrate the link picks; no OCR needed.
+ * Runs in the streamer's page instead of the camera: a 640x360 canvas at 30 fps whose 48 blocks
+ * (80x60 px; each bit twice, white-for-1 and white-for-0) spell the low 24 bits of the wall
+ * clock in ms when the frame was drawn, plus a quiet tone for the audio track. Big blocks
+ * survive VP8 at any bitrate the link picks; no OCR needed.
  */
 const FAKE_CAMERA = `(() => {
   navigator.mediaDevices.getUserMedia = async () => {
@@ -29,11 +29,12 @@ const FAKE_CAMERA = `(() => {
     c.width = 640; c.height = 360;
     const g = c.getContext('2d');
     const draw = () => {
-      const t = Math.floor(performance.timeOrigin + performance.now()) % 16777216;
+      const t = Date.now() % 16777216;
       g.fillStyle = '#808080'; g.fillRect(0, 0, 640, 360);
-      for (let i = 0; i < 24; i++) {
-        g.fillStyle = (t >> i) & 1 ? '#ffffff' : '#000000';
-        g.fillRect(20 + (i % 6) * 100, 20 + Math.floor(i / 6) * 80, 100, 80);
+      for (let i = 0; i < 48; i++) {
+        const bit = ((t >> (i % 24)) & 1) ^ (i >= 24 ? 1 : 0);
+        g.fillStyle = bit ? '#ffffff' : '#000000';
+        g.fillRect(0 + (i % 8) * 80, 0 + Math.floor(i / 8) * 60, 80, 60);
       }
     };
     draw();
@@ -59,32 +60,45 @@ const MEASURE = `(ms) => {
   c.width = 640; c.height = 360;
   const g = c.getContext('2d', { willReadFrequently: true });
   const out = [];
+  let seen = 0;
   const end = Date.now() + ms;
   return new Promise((resolve) => {
     const onFrame = (_now, meta) => {
+      seen++;
       g.drawImage(video, 0, 0, 640, 360);
       const d = g.getImageData(0, 0, 640, 360).data;
-      let v = 0, clear = true;
-      for (let i = 0; i < 24; i++) {
-        // The mean of a 20x20 patch in the block's middle; a blurred, in-between block
-        // (the encoder mid-change) makes the frame unreadable rather than wrong.
-        const x0 = 60 + (i % 6) * 100, y0 = 50 + Math.floor(i / 6) * 80;
+      // Each bit is drawn twice, white-for-1 and white-for-0: a bit counts only when its two
+      // blocks clearly disagree, so a blurred or half-updated block makes the frame unreadable
+      // rather than wrong.
+      const lumAt = (k) => {
+        const x0 = 30 + (k % 8) * 80, y0 = 20 + Math.floor(k / 8) * 60;
         let sum = 0;
         for (let y = y0; y < y0 + 20; y++)
           for (let x = x0; x < x0 + 20; x++) { const p = (y * 640 + x) * 4; sum += d[p] + d[p + 1] + d[p + 2]; }
-        const lum = sum / 1200;
-        if (lum > 70 && lum < 185) clear = false;
-        if (lum >= 185) v |= 1 << i;
+        return sum / 1200;
+      };
+      let v = 0, clear = true;
+      for (let i = 0; i < 24; i++) {
+        const a = lumAt(i), b = lumAt(i + 24);
+        if (Math.abs(a - b) < 120) clear = false;
+        if (a > b) v |= 1 << i;
       }
-      const shown = performance.timeOrigin + meta.expectedDisplayTime;
+      // Wall clock in both pages: each page's performance.timeOrigin is taken when it loads and
+      // can be off the system clock by tens of ms, which would bias one path against the other.
+      const shown = Date.now() - (performance.now() - meta.expectedDisplayTime);
       const latency = (((Math.floor(shown) % 16777216) - v + 16777216) % 16777216) + (shown % 1);
       if (clear && latency < 5000) out.push(latency);
       if (Date.now() < end) video.requestVideoFrameCallback(onFrame);
-      else resolve(out);
+      else resolve({ out, seen });
     };
     video.requestVideoFrameCallback(onFrame);
   });
 }`;
+
+async function forwarded(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return Number(/^segmentchat_stream_relay_packets_total (\d+)$/m.exec(text)?.[1] ?? 0);
+}
 
 function cpuTicks(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -182,12 +196,14 @@ async function main(): Promise<void> {
     }
     // Both at once, so that both paths see the same load on the machine.
     const results = await Promise.all(
-      paths.map(([page]) => page.page.evaluate<number[]>(`(${MEASURE})(${SECONDS * 1000})`)),
+      paths.map(([page]) =>
+        page.page.evaluate<{ out: number[]; seen: number }>(`(${MEASURE})(${SECONDS * 1000})`),
+      ),
     );
     for (const [i, [, path]] of paths.entries()) {
-      const lat = results[i]!;
+      const { out: lat, seen } = results[i]!;
       rows.push(
-        `| ${path.toLowerCase()} | ${lat.length} | ${pct(lat, 0.5).toFixed(0)} | ${pct(lat, 0.95).toFixed(0)} | ${Math.min(...lat).toFixed(0)} |`,
+        `| ${path.toLowerCase()} | ${seen} / ${lat.length} | ${pct(lat, 0.5).toFixed(0)} | ${pct(lat, 0.95).toFixed(0)} | ${Math.min(...lat).toFixed(0)} |`,
       );
       console.log(rows.at(-1));
     }
@@ -205,19 +221,25 @@ async function main(): Promise<void> {
       while (viewers.length < n) viewers.push(await weriftViewer(server.url, tokens[3]!, streamId));
       await new Promise((r) => setTimeout(r, 3000)); // links settle, keyframes arrive
       const p0 = viewers.reduce((s, v) => s + v.packets(), 0);
+      const f0 = await forwarded(server.url);
       const t0 = cpuTicks(server.pid);
       const w0 = Date.now();
       await new Promise((r) => setTimeout(r, SECONDS * 1000));
       const cpu = (cpuTicks(server.pid) - t0) / hz / ((Date.now() - w0) / 1000);
       const pps = (viewers.reduce((s, v) => s + v.packets(), 0) - p0) / SECONDS;
-      cpuRows.push(`| ${n} | ${(cpu * 100).toFixed(1)} % | ${pps.toFixed(0)} |`);
+      const fps = ((await forwarded(server.url)) - f0) / SECONDS;
+      cpuRows.push(`| ${n} | ${(cpu * 100).toFixed(1)} % | ${fps.toFixed(0)} | ${pps.toFixed(0)} |`);
       console.log(cpuRows.at(-1));
     }
     for (const v of viewers) await v.close();
-    console.log('\n| path | frames | median ms | p95 ms | min ms |\n| --- | ---: | ---: | ---: | ---: |');
+    console.log(
+      '\n| path | frames shown / read | median ms | p95 ms | min ms |\n| --- | ---: | ---: | ---: | ---: |',
+    );
     console.log(rows.join('\n'));
-    console.log('\n| relayed viewers | server CPU (one core = 100 %) | RTP packets/s received by them |');
-    console.log('| ---: | ---: | ---: |');
+    console.log(
+      '\n| relayed viewers | server CPU (one core = 100 %) | RTP packets/s forwarded | received by the viewers |',
+    );
+    console.log('| ---: | ---: | ---: | ---: |');
     console.log(cpuRows.join('\n'));
   } finally {
     await browser.close();
