@@ -23,7 +23,6 @@ export default defineConfig({
       {
         test: {
           name: 'browser',
-          env: { SEGMENTCHAT_FAST_HASH: '1' },
           include: ['e2e/tests/**/*.test.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,

@@ -20,7 +20,6 @@ export interface RestartableServer {
  */
 export async function startRestartableServer(): Promise<RestartableServer> {
   ensureWebBuilt();
-  process.env.SEGMENTCHAT_FAST_HASH = '1';
   const { createServer } = await import('@segmentchat/server');
   const dataDir = mkdtempSync(join(tmpdir(), 'segmentchat-e2e-restart-'));
   const create = (port: number) =>

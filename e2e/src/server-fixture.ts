@@ -55,8 +55,6 @@ export async function startTestServer(
   } = {},
 ): Promise<TestServer> {
   ensureWebBuilt();
-  // Cheap password hashing: argon2's real cost adds seconds per registration for no test value.
-  process.env.SEGMENTCHAT_FAST_HASH = '1';
   const { createServer } = await import('@segmentchat/server');
   const dataDir = mkdtempSync(join(tmpdir(), 'segmentchat-e2e-'));
   const server = await createServer({

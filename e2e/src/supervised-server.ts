@@ -47,7 +47,6 @@ export async function startSupervisedServer(env: Record<string, string> = {}): P
         ...process.env,
         DATA_DIR: dataDir,
         SEGMENTCHAT_SKIP_WEB_BUILD: existsSync(join(webDist, 'index.html')) ? '1' : '0',
-        SEGMENTCHAT_FAST_HASH: '1',
         ...env,
       },
     },
