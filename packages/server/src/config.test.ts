@@ -19,4 +19,11 @@ describe('loadConfig', () => {
   it('refuses a bad port', () => {
     expect(() => loadConfig(['--port', 'abc'], {})).toThrow(/Invalid port/);
   });
+  it('keeps a burst of two seconds when a rate is raised, and the default burst otherwise', () => {
+    const c = loadConfig([], { SENDS_PER_SECOND: '500' });
+    expect(c.limits.sends).toEqual({ burst: 1000, perSecond: 500 });
+    expect(loadConfig([], {}).limits.sends.burst).toBeGreaterThanOrEqual(
+      2 * loadConfig([], {}).limits.sends.perSecond,
+    );
+  });
 });

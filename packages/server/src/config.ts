@@ -128,6 +128,11 @@ function count(value: string | undefined, fallback: number): number {
 }
 
 /** Flags win over environment variables, which win over defaults. */
+/** A raised rate keeps a burst of at least two seconds of it, so a raised limit is not capped by the default burst. */
+function rate(base: RateSpec, perSecond: number): RateSpec {
+  return { burst: Math.max(base.burst, 2 * perSecond), perSecond };
+}
+
 export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): ServerConfig {
   const portValue = flag(argv, 'port') ?? env.PORT;
   const dataDir = flag(argv, 'data-dir') ?? env.DATA_DIR;
@@ -155,11 +160,11 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Ser
       .filter(Boolean),
     limits: {
       ...d.limits,
-      wsRequests: {
-        ...d.limits.wsRequests,
-        perSecond: number(env.WS_REQUESTS_PER_SECOND, d.limits.wsRequests.perSecond),
-      },
-      sends: { ...d.limits.sends, perSecond: number(env.SENDS_PER_SECOND, d.limits.sends.perSecond) },
+      wsRequests: rate(
+        d.limits.wsRequests,
+        number(env.WS_REQUESTS_PER_SECOND, d.limits.wsRequests.perSecond),
+      ),
+      sends: rate(d.limits.sends, number(env.SENDS_PER_SECOND, d.limits.sends.perSecond)),
       uploadBytes: number(env.SEGMENTCHAT_UPLOAD_MAX_BYTES, d.limits.uploadBytes),
       uploadPixels: number(env.SEGMENTCHAT_UPLOAD_MAX_PIXELS, d.limits.uploadPixels),
     },
