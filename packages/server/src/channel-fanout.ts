@@ -1,4 +1,5 @@
 import type { Connection } from './connection.ts';
+import { textFrame } from './text-frame.ts';
 
 /**
  * Coalesces a channel's events of one event-loop turn into one WebSocket frame per member: a
@@ -38,7 +39,8 @@ export class ChannelFanout {
       const conns = this.members(channelId);
       if (!conns) continue;
       const bytes = Buffer.from(events.length === 1 ? events[0]! : `[${events.join(',')}]`);
-      for (const c of conns) c.sendBytes(bytes);
+      const frame = textFrame(bytes);
+      for (const c of conns) c.sendFrame(frame, bytes);
     }
   }
 }

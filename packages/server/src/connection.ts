@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import { CloseCode } from '@segmentchat/protocol';
 import type { ErrorBody, ServerEvent } from '@segmentchat/protocol';
@@ -16,6 +17,8 @@ export class Connection {
   hello: Promise<boolean> | null = null;
   /** Rejected requests in a row; too many and the connection is closed. */
   strikes = 0;
+  /** The upgraded TCP socket under `ws`, for frames built once for many connections. */
+  socket: Duplex | null = null;
   private readonly limiter: RateLimiter;
 
   constructor(
@@ -60,6 +63,22 @@ export class Connection {
       return;
     }
     this.ws.send(bytes, { binary: false });
+  }
+
+  /**
+   * Writes a complete, unmasked WebSocket text frame built once for many connections (see
+   * `text-frame.ts`) straight to the socket, skipping `ws`'s per-send framing. Safe because
+   * per-message deflate is off, so `ws` writes its own frames to the socket synchronously too and
+   * the two never interleave inside a frame.
+   */
+  sendFrame(frame: Buffer, payload: Buffer): void {
+    if (!this.socket) return this.sendBytes(payload);
+    if (this.ws.readyState !== this.ws.OPEN) return;
+    if (this.ws.bufferedAmount > this.maxBufferedBytes) {
+      this.close(CloseCode.POLICY, 'Too slow to keep up');
+      return;
+    }
+    this.socket.write(frame);
   }
 
   close(code: number, reason: string): void {

@@ -92,11 +92,11 @@ export class WsGateway {
       return;
     }
     this.wss.handleUpgrade(req, socket, head, (ws) =>
-      this.open(ws, cookieToken, clientIp(req, this.services.config.trustProxy)),
+      this.open(ws, socket, cookieToken, clientIp(req, this.services.config.trustProxy)),
     );
   }
 
-  private open(ws: WebSocket, cookieToken: string | undefined, ip: string): void {
+  private open(ws: WebSocket, socket: Duplex, cookieToken: string | undefined, ip: string): void {
     const { config, metrics } = this.services;
     const conn = new Connection(
       ws,
@@ -105,6 +105,7 @@ export class WsGateway {
       config.limits.wsRequests,
       config.limits.socketBufferBytes,
     );
+    conn.socket = socket;
     this.all.add(conn);
     this.alive.add(ws);
     metrics.connections = this.all.size;
