@@ -18,6 +18,12 @@ export class SessionStore {
   private state: SessionState = { status: 'loading' };
   private readonly listeners = new Set<Listener>();
   private stopClientListeners: (() => void) | null = null;
+  /**
+   * Set while a visitor registers: the server ends the visitor's session (its socket gets
+   * `session.ended` and 4001), which may reach the page before the register response does. That
+   * is the account taking over, not a sign-out, and must not revoke the new session.
+   */
+  private switchingAccount = false;
 
   constructor(private readonly baseUrl: string) {}
 
@@ -58,8 +64,13 @@ export class SessionStore {
   }
 
   async register(username: string, password: string): Promise<void> {
-    const { user } = await api.register(this.baseUrl, { username, password });
-    this.enter(user);
+    this.switchingAccount = true;
+    try {
+      const { user } = await api.register(this.baseUrl, { username, password });
+      this.enter(user);
+    } finally {
+      this.switchingAccount = false;
+    }
   }
 
   async continueAsVisitor(): Promise<void> {
@@ -94,11 +105,12 @@ export class SessionStore {
     const client = new ChatClient({ url: this.baseUrl, ...offlineClientOptions(user) });
     rememberUser(user);
     const stopEnded = client.on('sessionEnded', () => {
+      if (this.switchingAccount) return;
       void this.signOut('You were signed out. Sign in again to continue.');
     });
     // Opened offline from the cache, the cookie is first checked at hello: refused means signed out.
     const stopError = client.on('error', (e) => {
-      if (e.code === ErrorCode.UNAUTHENTICATED)
+      if (e.code === ErrorCode.UNAUTHENTICATED && !this.switchingAccount)
         void this.signOut('Your session has ended. Sign in again to continue.');
     });
     this.stopClientListeners = () => {

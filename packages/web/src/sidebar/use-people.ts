@@ -29,12 +29,22 @@ export function usePeople(): readonly Presence[] {
 
   // Throttled, not debounced: presence can change more often than every SAVE_EVERY_MS for a
   // long time (people arriving), and the list must still be saved meanwhile.
+  // A save still waiting when the connection drops is done at once: going offline is exactly
+  // when the list will be needed.
   const lastSave = useRef(0);
+  const unsaved = useRef<readonly Presence[] | null>(null);
   useEffect(() => {
-    if (state !== 'online' || live.length === 0) return;
+    if (state !== 'online') {
+      if (unsaved.current) savePresence(me.id, unsaved.current);
+      unsaved.current = null;
+      return;
+    }
+    if (live.length === 0) return;
+    unsaved.current = live;
     const wait = Math.max(0, lastSave.current + SAVE_EVERY_MS - Date.now());
     const timer = setTimeout(() => {
       lastSave.current = Date.now();
+      unsaved.current = null;
       savePresence(me.id, live);
     }, wait);
     return () => clearTimeout(timer);
