@@ -2,6 +2,7 @@ import { statSync } from 'node:fs';
 import type { Database, Statement } from 'better-sqlite3';
 import type { AuditEntry, Role, Visibility } from '@segmentchat/protocol';
 import { DELETED_USER_NAME } from './admin-store.ts';
+import { toUser } from './sqlite-store.ts';
 import type { AdminChannelRow, AdminStore, AdminUserRow, NewAuditEntry, Paged } from './admin-store.ts';
 
 type Row = Record<string, unknown>;
@@ -12,20 +13,7 @@ function contains(q: string): string {
 }
 
 function toAdminUser(r: Row): AdminUserRow {
-  return {
-    id: r.id as string,
-    username: r.username as string,
-    usernameKey: r.username_key as string,
-    skeleton: r.skeleton as string,
-    passwordHash: r.password_hash as string | null,
-    role: r.role as Role,
-    mustChangePassword: r.must_change_password === 1,
-    createdAt: r.created_at as number,
-    expiresAt: r.expires_at as number | null,
-    disabled: r.disabled === 1,
-    lastSeen: r.last_seen as number | null,
-    messageCount: r.message_count as number,
-  };
+  return { ...toUser(r), messageCount: r.message_count as number };
 }
 
 function toAdminChannel(r: Row): AdminChannelRow {

@@ -16,7 +16,8 @@ import type {
 
 type Row = Record<string, unknown>;
 
-function toUser(r: Row): UserRow {
+/** A `users` row as the services see it (shared with the admin store's queries). */
+export function toUser(r: Row): UserRow {
   return {
     id: r.id as string,
     username: r.username as string,
