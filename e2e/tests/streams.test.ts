@@ -34,10 +34,13 @@ async function playsVideo(video: Locator): Promise<void> {
   const frames = await video.evaluate(
     (v: HTMLVideoElement) =>
       new Promise<number>((resolve, reject) => {
+        // Counted by presented frames, not currentTime: a WebRTC track's clock can step back a
+        // few ms when its jitter buffer resets, while new frames keep arriving.
         let n = 0;
-        const start = v.currentTime;
-        const onFrame = () => {
-          if (++n >= 3) resolve(v.currentTime - start);
+        let first = -1;
+        const onFrame = (_now: number, meta: VideoFrameCallbackMetadata) => {
+          if (first < 0) first = meta.presentedFrames;
+          if (++n >= 3) resolve(meta.presentedFrames - first);
           else v.requestVideoFrameCallback(onFrame);
         };
         v.requestVideoFrameCallback(onFrame);
