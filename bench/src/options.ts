@@ -24,7 +24,7 @@ export interface BenchOptions {
     payloadBytes: number;
     durationMs: number;
   };
-  /** Profile SegmentChat's server during the hot room (`node --cpu-prof`). */
+  /** Profile SegmentChat's server during the hot room and the store scenario (`node --cpu-prof`). */
   cpuProf: boolean;
   /** Write the results into docs/performance.md. */
   write: boolean;
@@ -74,7 +74,7 @@ export const USAGE = `npm run bench -- [flags]
   --storm-clients N --storm-missed N
   --store-rooms N --store-members N --store-window N --store-ms N
   --slow-members N --slow-percent P --slow-rate D --slow-payload N --slow-ms N
-  --cpu-prof                   write a V8 CPU profile of SegmentChat in the hot room (bench/results/)
+  --cpu-prof                   write a V8 CPU profile of SegmentChat in the hot room and store (bench/results/)
   --nice N                     run server and generators at this priority (e.g. -5 on a busy machine)
   --write / --no-write         update docs/performance.md (default: yes, except with --quick)`;
 

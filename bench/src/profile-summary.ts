@@ -16,7 +16,8 @@ interface CpuProfile {
 export interface ProfileLine {
   name: string;
   selfMs: number;
-  usPerDelivery: number;
+  /** Per unit of work: a delivery (hot room) or a persisted message (store). */
+  usPerUnit: number;
   pct: number;
 }
 
@@ -40,15 +41,10 @@ function areaOf(url: string, name: string): string {
 
 /**
  * Self time per function and per area, counting only samples taken between `fromUs` and `toUs`
- * (V8's profile clock is the same monotonic clock as `process.hrtime`), divided by the
- * deliveries made in that window: where each microsecond of a delivery goes.
+ * (V8's profile clock is the same monotonic clock as `process.hrtime`), divided by the units of
+ * work done in that window (deliveries, or persisted messages): where each microsecond of one goes.
  */
-export function summarizeProfile(
-  path: string,
-  fromUs: number,
-  toUs: number,
-  deliveries: number,
-): ProfileSummary {
+export function summarizeProfile(path: string, fromUs: number, toUs: number, units: number): ProfileSummary {
   const profile = JSON.parse(readFileSync(path, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const fnSelf = new Map<string, number>();
@@ -79,7 +75,7 @@ export function summarizeProfile(
       .map(([name, us]) => ({
         name,
         selfMs: us / 1000,
-        usPerDelivery: deliveries > 0 ? us / deliveries : 0,
+        usPerUnit: units > 0 ? us / units : 0,
         pct: sampled > 0 ? (100 * us) / sampled : 0,
       }));
   return {
@@ -90,18 +86,19 @@ export function summarizeProfile(
   };
 }
 
-export function formatProfile(s: ProfileSummary, deliveries: number): string {
+export function formatProfile(s: ProfileSummary, units: number, unit: 'delivery' | 'message'): string {
+  const plural = unit === 'delivery' ? 'deliveries' : 'messages';
   const row = (l: ProfileLine) =>
-    `| ${l.name.replace(/\|/g, '\\|')} | ${l.selfMs.toFixed(1)} | ${l.pct.toFixed(1)}% | ${l.usPerDelivery.toFixed(3)} |`;
+    `| ${l.name.replace(/\|/g, '\\|')} | ${l.selfMs.toFixed(1)} | ${l.pct.toFixed(1)}% | ${l.usPerUnit.toFixed(3)} |`;
   return [
-    `Window ${s.windowMs.toFixed(0)} ms, ${s.sampledMs.toFixed(0)} ms on-CPU in the main thread, ${deliveries.toLocaleString('en-US')} deliveries ` +
-      `→ ${deliveries > 0 ? ((1000 * s.sampledMs) / deliveries).toFixed(3) : '—'} us of main-thread CPU per delivery.`,
+    `Window ${s.windowMs.toFixed(0)} ms, ${s.sampledMs.toFixed(0)} ms on-CPU in the main thread, ${units.toLocaleString('en-US')} ${plural} ` +
+      `→ ${units > 0 ? ((1000 * s.sampledMs) / units).toFixed(3) : '—'} us of main-thread CPU per ${unit}.`,
     '',
-    '| Area | self ms | share | us/delivery |',
+    `| Area | self ms | share | us/${unit} |`,
     '| --- | ---: | ---: | ---: |',
     ...s.areas.map(row),
     '',
-    '| Function | self ms | share | us/delivery |',
+    `| Function | self ms | share | us/${unit} |`,
     '| --- | ---: | ---: | ---: |',
     ...s.functions.map(row),
   ].join('\n');

@@ -11,7 +11,7 @@ import { parseOptions, type BenchOptions, type ScenarioName } from './options.ts
 import { formatProfile, summarizeProfile } from './profile-summary.ts';
 import { machineLine, resultTable, serverVersionLine, writePerformanceDoc } from './report.ts';
 import { Results } from './results.ts';
-import { killAllServers } from './server-process.ts';
+import { killAllServers, type StartOptions } from './server-process.ts';
 import { hotRoom } from './scenarios/hot-room.ts';
 import { idleMemory } from './scenarios/idle-memory.ts';
 import { manyRooms } from './scenarios/many-rooms.ts';
@@ -37,26 +37,89 @@ function cleanupAndExit(code: number): never {
   process.exit(code);
 }
 
-/** Hot room for SegmentChat under `--cpu-prof`: where its CPU goes per delivery, at the knee. */
-async function profiledHotRoom(opts: BenchOptions, results: Results): Promise<string | null> {
+/** Where SegmentChat's CPU went in one profiled scenario, for the report. */
+interface ProfileReport {
+  heading: string;
+  text: string;
+}
+
+/** The stretch of a profiled run to summarize, and the work done in it. */
+interface ProfiledWindow {
+  startUs: number;
+  endUs: number;
+  units: number;
+  unit: 'delivery' | 'message';
+  heading: string;
+  /** What was measured, for the line above the tables. */
+  intro: string;
+}
+
+/**
+ * SegmentChat under `--cpu-prof`: where its CPU goes per delivery in the hot room (at the knee)
+ * or per persisted message in the store scenario.
+ */
+async function profiled(
+  scenario: 'hot' | 'store',
+  opts: BenchOptions,
+  results: Results,
+): Promise<ProfileReport | null> {
   const dir = join(RESULTS_DIR, `profile-${Date.now()}`);
   mkdirSync(dir, { recursive: true });
-  const steps = await hotRoom('segmentchat', opts, results, {
-    nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval=200'],
-  });
+  const start = { nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval=200'] };
+  // The server writes its profile as it exits, which is before the scenario returns.
+  const w =
+    scenario === 'hot' ? await hotRoomWindow(opts, results, start) : await storeWindow(opts, results, start);
   const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
-  // The busiest step that still delivered (nearly) everything: the fan-out path at full stretch.
+  if (!file || !w) return null;
+  const path = join(dir, file);
+  const summary = summarizeProfile(path, w.startUs, w.endUs, w.units);
+  return {
+    heading: w.heading,
+    text: `${w.intro}, file ${path.slice(REPO_ROOT.length)}:\n\n${formatProfile(summary, w.units, w.unit)}`,
+  };
+}
+
+/** The busiest hot-room step that still delivered (nearly) everything: the fan-out path at full stretch. */
+async function hotRoomWindow(
+  opts: BenchOptions,
+  results: Results,
+  start: StartOptions,
+): Promise<ProfiledWindow | null> {
+  const steps = await hotRoom('segmentchat', opts, results, start);
   const complete = steps.filter((s) => s.deliveredPct >= 99);
   const step = [...(complete.length ? complete : steps)].sort((a, b) => b.delivered - a.delivered)[0];
-  if (!file || !step) return null;
-  const path = join(dir, file);
-  const deliveries = step.delivered + step.slowDelivered;
-  const summary = summarizeProfile(path, step.startUs, step.endUs, deliveries);
-  return (
-    `Profile of the hot-room step at ${step.offeredDeliveriesPerSec.toLocaleString('en-US')} offered deliveries/s ` +
-    `(server CPU from /proc: ${step.serverCpuUsPerDelivery.toFixed(3)} us/delivery, all threads), file ${path.slice(REPO_ROOT.length)}:\n\n` +
-    formatProfile(summary, deliveries)
-  );
+  if (!step) return null;
+  return {
+    startUs: step.startUs,
+    endUs: step.endUs,
+    units: step.delivered + step.slowDelivered,
+    unit: 'delivery',
+    heading: 'Where SegmentChat spends its CPU in the hot room',
+    intro:
+      `Profile of the hot-room step at ${step.offeredDeliveriesPerSec.toLocaleString('en-US')} offered deliveries/s ` +
+      `(server CPU from /proc: ${step.serverCpuUsPerDelivery.toFixed(3)} us/delivery, all threads)`,
+  };
+}
+
+/** The measured store run: the send path from frame to grouped commit to fan-out. */
+async function storeWindow(
+  opts: BenchOptions,
+  results: Results,
+  start: StartOptions,
+): Promise<ProfiledWindow | null> {
+  const o = await storeThroughput('segmentchat', opts, results, start);
+  if (o.acks === 0) return null;
+  return {
+    startUs: o.startUs,
+    endUs: o.endUs,
+    units: o.acks,
+    unit: 'message',
+    heading: 'Where SegmentChat spends its CPU in the store scenario',
+    intro:
+      `Profile of the measured store run, ${o.acks.toLocaleString('en-US')} messages persisted and ` +
+      `${o.delivered.toLocaleString('en-US')} delivered (server CPU from /proc: ` +
+      `${((1000 * o.serverCpuMs) / o.acks).toFixed(1)} us per message, all threads)`,
+  };
 }
 
 async function main(): Promise<void> {
@@ -73,14 +136,15 @@ async function main(): Promise<void> {
   const serverVersion = serverVersionLine();
   const results = new Results();
   console.log(`SegmentChat benchmark${opts.quick ? ' (quick)' : ''}: ${machineLine()}`);
-  let profile: string | null = null;
+  const profiles: ProfileReport[] = [];
   for (const scenario of opts.scenarios) {
     for (const target of opts.targets) {
       results.detail(`[${TITLES[scenario]}] ${TARGET_LABEL[target]}`);
       const t0 = performance.now();
       try {
-        if (scenario === 'hot' && target === 'segmentchat' && opts.cpuProf) {
-          profile = await profiledHotRoom(opts, results);
+        if ((scenario === 'hot' || scenario === 'store') && target === 'segmentchat' && opts.cpuProf) {
+          const profile = await profiled(scenario, opts, results);
+          if (profile) profiles.push(profile);
         } else {
           await runScenario(scenario, target, opts, results);
         }
@@ -96,7 +160,7 @@ async function main(): Promise<void> {
   const table = resultTable(results, opts.targets);
   const command = `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`;
   console.log(`\n${table}\n`);
-  if (profile) console.log(`${profile}\n`);
+  for (const p of profiles) console.log(`### ${p.heading}\n\n${p.text}\n`);
   const section = [
     `## Latest run`,
     '',
@@ -107,7 +171,7 @@ async function main(): Promise<void> {
     '',
     table,
     '',
-    ...(profile ? ['### Where SegmentChat spends its CPU in the hot room', '', profile, ''] : []),
+    ...profiles.flatMap((p) => [`### ${p.heading}`, '', p.text, '']),
     '### Run log',
     '',
     '```',

@@ -1,7 +1,16 @@
 import type { ClientSpec, SendPlan } from '../generator/generator-commands.ts';
 import type { BenchOptions } from '../options.ts';
 import type { Metric, Results } from '../results.ts';
-import { clientName, fmtLoad, membersByRoom, prepareRooms, runLoad, withTarget } from '../scenario-kit.ts';
+import {
+  clientName,
+  fmtLoad,
+  membersByRoom,
+  prepareRooms,
+  runLoad,
+  withTarget,
+  type LoadOutcome,
+} from '../scenario-kit.ts';
+import type { StartOptions } from '../server-process.ts';
 import type { TargetKind } from '../targets.ts';
 
 export const STORE: Record<string, Metric> = {
@@ -36,43 +45,56 @@ export const STORE: Record<string, Metric> = {
  * Scenario 5: closed loop through the real send path. One sender per room keeps `window` sends
  * in flight; SegmentChat acks only after its grouped commit, so acks/s is messages persisted/s,
  * while every message still fans out to the room. The baselines ack without storing anything:
- * they show what the same path costs without durability.
+ * they show what the same path costs without durability. Returns the measured run (`start` lets
+ * the caller profile the server during it).
  */
-export async function storeThroughput(kind: TargetKind, opts: BenchOptions, results: Results): Promise<void> {
+export async function storeThroughput(
+  kind: TargetKind,
+  opts: BenchOptions,
+  results: Results,
+  start: StartOptions = {},
+): Promise<LoadOutcome> {
   const { rooms: roomCount, members, window, durationMs } = opts.store;
-  await withTarget(kind, opts, roomCount * members, async (s) => {
-    const rooms = await prepareRooms(
-      s,
-      Array.from({ length: roomCount }, (_, i) => `store-${i}`),
-    );
-    const specs: ClientSpec[] = [];
-    const sends: SendPlan[] = [];
-    for (const room of rooms) {
-      sends.push({ client: specs.length, room, rate: 0 });
-      for (let m = 0; m < members; m += 1)
-        specs.push({ idx: specs.length, name: clientName(specs.length), rooms: [room] });
-    }
-    await s.pool.setup(specs);
-    const roomMembers = membersByRoom(specs);
-    const load = (run: number, ms: number) =>
-      runLoad(s, {
-        kind: 'closed',
-        run,
-        durationMs: ms,
-        payloadBytes: opts.payloadBytes,
-        sends,
-        window,
-        members: roomMembers,
-      });
-    await load(1, 1000);
-    const o = await load(2, durationMs);
-    const perSec = (1000 * o.acks) / durationMs;
-    results.detail(
-      `  ${perSec.toFixed(0)} msgs/s acked (${rooms.length} rooms x ${members}, window ${window}), ack p50 ` +
-        `${(o.ackLatency.percentile(50) / 1000).toFixed(2)} ms p99 ${(o.ackLatency.percentile(99) / 1000).toFixed(2)} ms; ${fmtLoad(o)}`,
-    );
-    results.put(STORE.rate!, kind, perSec, kind === 'segmentchat' ? undefined : 'not persisted');
-    results.put(STORE.p99!, kind, o.ackLatency.percentile(99) / 1000);
-    results.put(STORE.cpu!, kind, o.acks > 0 ? (1000 * o.serverCpuMs) / o.acks : null);
-  });
+  return withTarget(
+    kind,
+    opts,
+    roomCount * members,
+    async (s) => {
+      const rooms = await prepareRooms(
+        s,
+        Array.from({ length: roomCount }, (_, i) => `store-${i}`),
+      );
+      const specs: ClientSpec[] = [];
+      const sends: SendPlan[] = [];
+      for (const room of rooms) {
+        sends.push({ client: specs.length, room, rate: 0 });
+        for (let m = 0; m < members; m += 1)
+          specs.push({ idx: specs.length, name: clientName(specs.length), rooms: [room] });
+      }
+      await s.pool.setup(specs);
+      const roomMembers = membersByRoom(specs);
+      const load = (run: number, ms: number) =>
+        runLoad(s, {
+          kind: 'closed',
+          run,
+          durationMs: ms,
+          payloadBytes: opts.payloadBytes,
+          sends,
+          window,
+          members: roomMembers,
+        });
+      await load(1, 1000);
+      const o = await load(2, durationMs);
+      const perSec = (1000 * o.acks) / durationMs;
+      results.detail(
+        `  ${perSec.toFixed(0)} msgs/s acked (${rooms.length} rooms x ${members}, window ${window}), ack p50 ` +
+          `${(o.ackLatency.percentile(50) / 1000).toFixed(2)} ms p99 ${(o.ackLatency.percentile(99) / 1000).toFixed(2)} ms; ${fmtLoad(o)}`,
+      );
+      results.put(STORE.rate!, kind, perSec, kind === 'segmentchat' ? undefined : 'not persisted');
+      results.put(STORE.p99!, kind, o.ackLatency.percentile(99) / 1000);
+      results.put(STORE.cpu!, kind, o.acks > 0 ? (1000 * o.serverCpuMs) / o.acks : null);
+      return o;
+    },
+    start,
+  );
 }
