@@ -38,6 +38,8 @@ export async function startTarget(kind: TargetKind, options: StartOptions = {}):
   const [cmd, argv] = pinned('server', [
     process.execPath,
     ...(options.nodeFlags ?? []),
+    // e.g. BENCH_SERVER_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/p" to profile any scenario.
+    ...(process.env.BENCH_SERVER_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? []),
     '--import',
     'tsx',
     script,

@@ -41,7 +41,7 @@ export class WsGateway {
   private readonly unsubscribe: () => void;
   private readonly heartbeat: NodeJS.Timeout;
   private readonly alive = new WeakSet<WebSocket>();
-  private readonly fanout = new ChannelFanout((channelId) => this.byChannel.get(channelId));
+  private readonly fanout: ChannelFanout;
 
   constructor(
     private readonly services: Services,
@@ -49,6 +49,10 @@ export class WsGateway {
   ) {
     // Refusing big frames in `ws` itself (close 1009) means they are never buffered whole.
     this.wss = new WebSocketServer({ noServer: true, maxPayload: Limits.FRAME_BYTES_MAX });
+    this.fanout = new ChannelFanout(
+      (channelId) => this.byChannel.get(channelId),
+      services.config.fanoutHoldMs,
+    );
     this.unsubscribe = services.bus.subscribe((m) => this.onBus(m));
     this.heartbeat = setInterval(() => this.beat(), HEARTBEAT_MS).unref();
   }
@@ -67,7 +71,7 @@ export class WsGateway {
   async close(restart = false): Promise<void> {
     this.unsubscribe();
     clearInterval(this.heartbeat);
-    this.fanout.flush();
+    this.fanout.flushAll();
     const bytes = Buffer.from(
       JSON.stringify({ type: 'server.shutdown', restart, at: Date.now() } satisfies ServerEvent),
     );
@@ -228,17 +232,18 @@ export class WsGateway {
           this.fanout.push(m.channelId, JSON.stringify(m.event));
           return;
         }
-        const bytes = Buffer.from(JSON.stringify(m.event));
         const skip = m.exceptConnections ? new Set(m.exceptConnections) : null;
-        for (const c of conns) if (c.userId !== m.exceptUser && !skip?.has(c.id)) c.sendBytes(bytes);
+        const to = [...conns].filter((c) => c.userId !== m.exceptUser && !skip?.has(c.id));
+        this.fanout.pushTo(to, JSON.stringify(m.event));
         return;
       }
       case 'channels': {
         const seen = new Set<Connection>();
         for (const id of m.channelIds) for (const c of this.byChannel.get(id) ?? []) seen.add(c);
         if (seen.size === 0) return;
-        const bytes = Buffer.from(JSON.stringify(m.event));
-        for (const c of seen) c.sendBytes(bytes);
+        // Presence: only a user's latest status matters, so a newer one replaces a queued one.
+        const key = m.event.type === 'presence' ? `presence:${m.event.userId}` : undefined;
+        this.fanout.pushTo(seen, JSON.stringify(m.event), key);
         return;
       }
       case 'user': {

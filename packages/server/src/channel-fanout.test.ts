@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { ChannelFanout } from './channel-fanout.ts';
+import type { Connection } from './connection.ts';
+
+/** A member that records what it is sent; `writeMs` makes each write take that long. */
+function member(name: string, writeMs = 0) {
+  const frames: Buffer[] = [];
+  const payloads: unknown[] = [];
+  const conn = {
+    name,
+    sendFrame(frame: Buffer, payload: Buffer) {
+      const until = performance.now() + writeMs;
+      while (performance.now() < until);
+      frames.push(frame);
+      payloads.push(JSON.parse(payload.toString()));
+    },
+  } as unknown as Connection;
+  return { conn, frames, payloads };
+}
+
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('ChannelFanout', () => {
+  it("writes a channel's events of one turn as one frame, the same bytes to every member", async () => {
+    const a = member('a');
+    const b = member('b');
+    const fanout = new ChannelFanout((id) => (id === 'c1' ? [a.conn, b.conn] : undefined));
+    fanout.push('c1', '{"n":1}');
+    fanout.push('c1', '{"n":2}');
+    fanout.push('gone', '{"n":3}');
+    expect(a.frames).toHaveLength(0);
+    await nextTurn();
+    expect(a.payloads).toEqual([[{ n: 1 }, { n: 2 }]]);
+    expect(b.frames[0]).toBe(a.frames[0]);
+    fanout.push('c1', '{"n":4}');
+    await nextTurn();
+    expect(a.payloads[1]).toEqual({ n: 4 });
+  });
+
+  it('holds a big channel written moments ago, so later events share its next write', async () => {
+    // One slow write (2 ms) stands for a thousand members at a few microseconds each.
+    const slow = member('slow', 2);
+    const fanout = new ChannelFanout(() => [slow.conn]);
+    fanout.push('big', '{"n":1}');
+    await nextTurn();
+    expect(slow.payloads).toEqual([{ n: 1 }]);
+    fanout.push('big', '{"n":2}');
+    await nextTurn();
+    fanout.push('big', '{"n":3}');
+    await nextTurn();
+    expect(slow.payloads).toHaveLength(1);
+    await sleep(10);
+    expect(slow.payloads).toEqual([{ n: 1 }, [{ n: 2 }, { n: 3 }]]);
+    // A held batch is still written at once when the gateway closes.
+    fanout.push('big', '{"n":4}');
+    fanout.flushAll();
+    expect(slow.payloads.at(-1)).toEqual({ n: 4 });
+  });
+
+  it('does not hold a small channel', async () => {
+    const quick = member('quick');
+    const fanout = new ChannelFanout(() => [quick.conn]);
+    for (let n = 1; n <= 3; n++) {
+      fanout.push('small', `{"n":${n}}`);
+      await nextTurn();
+      expect(quick.payloads).toHaveLength(n);
+    }
+  });
+
+  it('queues events per connection, one frame each per turn, a keyed event replacing its predecessor', async () => {
+    const a = member('a');
+    const b = member('b');
+    const fanout = new ChannelFanout(() => undefined);
+    fanout.pushTo([a.conn, b.conn], '{"p":"u1 online"}', 'presence:u1');
+    fanout.pushTo([a.conn], '{"t":"typing"}');
+    fanout.pushTo([a.conn, b.conn], '{"p":"u2 online"}', 'presence:u2');
+    fanout.pushTo([a.conn, b.conn], '{"p":"u1 away"}', 'presence:u1');
+    await nextTurn();
+    expect(a.payloads).toEqual([[{ p: 'u1 away' }, { t: 'typing' }, { p: 'u2 online' }]]);
+    expect(b.payloads).toEqual([[{ p: 'u1 away' }, { p: 'u2 online' }]]);
+  });
+});
