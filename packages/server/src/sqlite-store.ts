@@ -51,6 +51,25 @@ function toMessage(r: Row): Message {
   };
 }
 
+/** What `toMessage` would read back for a message just inserted: built from it, no query. */
+function storedMessage(m: NewMessage, seq: number, rev: number): Message {
+  return {
+    id: m.id,
+    channelId: m.channelId,
+    seq,
+    rev,
+    authorId: m.authorId,
+    authorName: m.authorName,
+    clientMsgId: m.clientMsgId,
+    kind: m.kind,
+    text: m.text,
+    attachments: m.attachments,
+    createdAt: m.createdAt,
+    editedAt: null,
+    deleted: false,
+  };
+}
+
 function toChannelRow(r: Row): ChannelRow {
   return {
     id: r.id as string,
@@ -311,45 +330,69 @@ export class SqliteStore implements Store {
   }
 
   async appendMessages(batch: NewMessage[]): Promise<AppendResult[]> {
-    const one = this.db.transaction((m: NewMessage): AppendResult => {
-      const existing = this.q('SELECT * FROM messages WHERE author_id = ? AND client_msg_id = ?').get(
-        m.authorId,
-        m.clientMsgId,
-      ) as Row | undefined;
-      if (existing) return { status: 'duplicate', message: toMessage(existing) };
-      const c = this.q(
-        'UPDATE channels SET last_seq = last_seq + 1, rev = rev + 1 WHERE id = ? RETURNING last_seq, rev',
-      ).get(m.channelId) as Row | undefined;
-      if (!c) return { status: 'refused', reason: 'Channel is gone' };
-      const row = this.q(
-        `INSERT INTO messages (id, channel_id, seq, rev, author_id, author_name, client_msg_id, kind, text, attachments, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
-      ).get(
-        m.id,
-        m.channelId,
-        c.last_seq,
-        c.rev,
-        m.authorId,
-        m.authorName,
-        m.clientMsgId,
-        m.kind,
-        m.text,
-        JSON.stringify(m.attachments),
-        m.createdAt,
-      ) as Row;
-      return { status: 'created', message: toMessage(row) };
-    });
-    // One outer transaction: one commit (one fsync) for the whole batch; each message runs in
-    // its own savepoint so one failure does not undo the others.
-    return this.db.transaction(() =>
-      batch.map((m): AppendResult => {
-        try {
-          return one(m);
-        } catch (e) {
-          return { status: 'refused', reason: e instanceof Error ? e.message : String(e) };
-        }
-      }),
-    )();
+    const insert = this.q(
+      `INSERT INTO messages (id, channel_id, seq, rev, author_id, author_name, client_msg_id, kind, text, attachments, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (author_id, client_msg_id) WHERE author_id IS NOT NULL DO NOTHING`,
+    );
+    // IMMEDIATE takes the write lock first, so the counters read below are the latest (a second
+    // writer such as the admin CLI cannot slip in between), and one commit (one fsync) covers the
+    // whole batch.
+    return this.db
+      .transaction((): AppendResult[] => {
+        /** Each channel's counters as this batch advances them; null for a channel that is gone. */
+        const counters = new Map<string, { lastSeq: number; rev: number; changed: boolean } | null>();
+        const results = batch.map((m): AppendResult => {
+          let c = counters.get(m.channelId);
+          if (c === undefined) {
+            const row = this.q('SELECT last_seq, rev FROM channels WHERE id = ?').get(m.channelId) as
+              Row | undefined;
+            c = row ? { lastSeq: row.last_seq as number, rev: row.rev as number, changed: false } : null;
+            counters.set(m.channelId, c);
+          }
+          if (!c) return { status: 'refused', reason: 'Channel is gone' };
+          const seq = c.lastSeq + 1;
+          const rev = c.rev + 1;
+          let changes: number;
+          try {
+            changes = insert.run(
+              m.id,
+              m.channelId,
+              seq,
+              rev,
+              m.authorId,
+              m.authorName,
+              m.clientMsgId,
+              m.kind,
+              m.text,
+              JSON.stringify(m.attachments),
+              m.createdAt,
+            ).changes;
+          } catch (e) {
+            // One statement failing (the author deleted meanwhile: a foreign key) undoes only
+            // itself and the transaction goes on; anything that ended the transaction is fatal.
+            if (!this.db.inTransaction) throw e;
+            return { status: 'refused', reason: e instanceof Error ? e.message : String(e) };
+          }
+          if (changes === 0) {
+            // The unique (author, clientMsgId) index kept an earlier copy, maybe from this batch.
+            const earlier = this.q('SELECT * FROM messages WHERE author_id = ? AND client_msg_id = ?').get(
+              m.authorId,
+              m.clientMsgId,
+            ) as Row | undefined;
+            if (!earlier) return { status: 'refused', reason: 'Not stored' };
+            return { status: 'duplicate', message: toMessage(earlier) };
+          }
+          c.lastSeq = seq;
+          c.rev = rev;
+          c.changed = true;
+          return { status: 'created', message: storedMessage(m, seq, rev) };
+        });
+        const update = this.q('UPDATE channels SET last_seq = ?, rev = ? WHERE id = ?');
+        for (const [id, c] of counters) if (c?.changed) update.run(c.lastSeq, c.rev, id);
+        return results;
+      })
+      .immediate();
   }
   async findMessage(id: string): Promise<Message | undefined> {
     const r = this.q('SELECT * FROM messages WHERE id = ?').get(id) as Row | undefined;

@@ -88,6 +88,32 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
       await store.close();
     });
 
+    it('refuses a message that cannot be stored without a gap or losing the rest of its batch', async () => {
+      const { store, a } = await setup();
+      const ghost = user(); // never created: its messages break the author foreign key
+      const r = await store.appendMessages([msg('c1', a, 'one'), msg('c1', ghost, 'x'), msg('c1', a, 'two')]);
+      expect(r.map((x) => x.status)).toEqual(['created', 'refused', 'created']);
+      const { messages } = await store.history('c1', undefined, 10);
+      expect(messages.map((m) => [m.text, m.seq, m.rev])).toEqual([
+        ['one', 1, 1],
+        ['two', 2, 2],
+      ]);
+      expect(await store.findChannel('c1')).toMatchObject({ lastSeq: 2, rev: 2 });
+      await store.close();
+    });
+
+    it('returns a created message exactly as it reads back, and counts on after an edit', async () => {
+      const { store, a } = await setup();
+      const [first] = await store.appendMessages([msg('c1', a, 'one')]);
+      const created = first!.status === 'created' ? first!.message : undefined;
+      expect(await store.findMessage(created!.id)).toEqual(created);
+      await store.updateMessage(created!.id, { text: 'uno', deleted: false, editedAt: 5 });
+      const [second] = await store.appendMessages([msg('c1', a, 'two')]);
+      expect(second).toMatchObject({ status: 'created', message: { seq: 2, rev: 3 } });
+      expect(await store.findChannel('c1')).toMatchObject({ lastSeq: 2, rev: 3 });
+      await store.close();
+    });
+
     it('raises rev on edit and delete, and returns changes after a rev in rev order', async () => {
       const { store, a } = await setup();
       const r = await store.appendMessages([msg('c1', a, 'one'), msg('c1', a, 'two'), msg('c1', a, 'three')]);
