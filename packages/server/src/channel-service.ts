@@ -41,18 +41,23 @@ export class ChannelService {
 
   /** The channel if `user` may read it; NOT_FOUND otherwise, whether it exists or not. */
   async readable(user: UserRow, channelId: string): Promise<ChannelRow> {
-    const c = await this.store.findChannel(channelId);
-    if (!c) throw notFound();
-    if (c.kind === 'channel' && c.visibility === 'public') return c;
-    if (user.role !== 'visitor' && (await this.store.isMember(c.id, user.id))) return c;
-    throw notFound();
+    return (await this.access(user, channelId)).channel;
   }
 
   /** Like `readable`, and the user must have joined (to write, mark read, type). */
   async joined(user: UserRow, channelId: string): Promise<ChannelRow> {
-    const c = await this.readable(user, channelId);
-    if (!(await this.store.isMember(c.id, user.id))) throw ChatError.forbidden('Join the channel first');
-    return c;
+    const { channel, member } = await this.access(user, channelId);
+    if (!member) throw ChatError.forbidden('Join the channel first');
+    return channel;
+  }
+
+  /** The readable channel and whether `user` joined it, from one store read (every send asks). */
+  private async access(user: UserRow, channelId: string): Promise<{ channel: ChannelRow; member: boolean }> {
+    const a = await this.store.channelAccess(channelId, user.id);
+    if (!a) throw notFound();
+    if (a.channel.kind === 'channel' && a.channel.visibility === 'public') return a;
+    if (user.role !== 'visitor' && a.member) return a;
+    throw notFound();
   }
 
   list(user: UserRow): Promise<Channel[]> {

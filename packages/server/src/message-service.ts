@@ -6,7 +6,7 @@ import type { CommitBatcher } from './commit-batcher.ts';
 import { newId } from './new-id.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import type { RateSpec } from './config.ts';
-import type { Store, UserRow } from './store.ts';
+import type { ChannelRow, Store, UserRow } from './store.ts';
 
 /** Turns attachment ids into stored attachments the caller may use; the uploads issue plugs in here. */
 export type AttachmentResolver = (user: UserRow, ids: string[], channelId: string) => Promise<Attachment[]>;
@@ -32,15 +32,22 @@ export class MessageService {
   }
 
   async send(user: UserRow, p: ParsedParams<'message.send'>): Promise<Message> {
-    // A resend of an acked message returns the first ack, whatever changed since (even if the
-    // author has left the channel): the client only needs to learn that it was stored.
-    const earlier = await this.store.findByClientMsgId(user.id, p.clientMsgId);
-    if (earlier) return this.sameChannel(earlier, p.channelId);
-    const wait = this.sendLimiter.take(user.id);
-    if (wait > 0) throw ChatError.rateLimited(wait);
-    const channel = await this.channels.joined(user, p.channelId);
-    if (p.text.trim() === '' && p.attachments.length === 0) throw ChatError.invalid('The message is empty');
-    const attachments = await this.resolveAttachments(user, p.attachments, channel.id);
+    let channel: ChannelRow;
+    let attachments: Attachment[];
+    try {
+      const wait = this.sendLimiter.take(user.id);
+      if (wait > 0) throw ChatError.rateLimited(wait);
+      channel = await this.channels.joined(user, p.channelId);
+      if (p.text.trim() === '' && p.attachments.length === 0) throw ChatError.invalid('The message is empty');
+      attachments = await this.resolveAttachments(user, p.attachments, channel.id);
+    } catch (e) {
+      // A resend of an acked message returns the first ack, whatever would refuse it now (even
+      // the author having left the channel): the client only needs to learn that it was stored.
+      // Looked up only when refusing; a resend that passes is found by the store's dedup.
+      const earlier = await this.store.findByClientMsgId(user.id, p.clientMsgId);
+      if (earlier) return this.sameChannel(earlier, p.channelId);
+      throw e;
+    }
     const r = await this.batcher.append({
       id: newId(),
       channelId: channel.id,

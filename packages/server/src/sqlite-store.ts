@@ -242,6 +242,16 @@ export class SqliteStore implements Store {
     const r = this.q('SELECT * FROM channels WHERE id = ?').get(id) as Row | undefined;
     return r && toChannelRow(r);
   }
+  async channelAccess(
+    channelId: string,
+    userId: string,
+  ): Promise<{ channel: ChannelRow; member: boolean } | undefined> {
+    const r = this.q(
+      `SELECT c.*, EXISTS (SELECT 1 FROM members m WHERE m.channel_id = c.id AND m.user_id = ?) AS is_member
+       FROM channels c WHERE c.id = ?`,
+    ).get(userId, channelId) as Row | undefined;
+    return r && { channel: toChannelRow(r), member: r.is_member === 1 };
+  }
   async findPublicChannelByName(name: string): Promise<ChannelRow | undefined> {
     const r = this.q(
       `SELECT * FROM channels WHERE name = ? AND kind = 'channel' AND visibility = 'public'`,

@@ -89,6 +89,11 @@ export interface Store {
   // --- channels and members
   createChannel(channel: NewChannel): Promise<void>;
   findChannel(id: string): Promise<ChannelRow | undefined>;
+  /** The channel and whether `userId` is a member, in one read: every send asks both. */
+  channelAccess(
+    channelId: string,
+    userId: string,
+  ): Promise<{ channel: ChannelRow; member: boolean } | undefined>;
   /** The public channel of that name, if any (private names are not unique and not looked up). */
   findPublicChannelByName(name: string): Promise<ChannelRow | undefined>;
   findChannelByInvite(code: string): Promise<ChannelRow | undefined>;

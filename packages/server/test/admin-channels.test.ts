@@ -115,6 +115,14 @@ describe('admin: channels', () => {
       adminPath(AdminRoute.CHANNEL_MEMBER, { channelId: id, userId: memberSession.user.id }),
     );
     expect(removed.body.members).toEqual([]);
+    // Refused as soon as the admin's answer is in, before the member has heard of it.
+    await expect(
+      member.request('message.send', {
+        channelId: id,
+        clientMsgId: crypto.randomUUID(),
+        text: 'still here?',
+      }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await member.waitEvent(
       (e) => e.type === 'channel.removed' && e.channelId === id && e.reason === 'removed',
     );

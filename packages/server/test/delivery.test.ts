@@ -50,6 +50,26 @@ describe('delivery guarantees', () => {
     ).rejects.toMatchObject({ code: 'CONFLICT' });
   });
 
+  it('returns the first ack to a resend after the author left, and refuses new sends there at once', async () => {
+    const { channel } = await alice.request('channel.create', { name: 'leaving' });
+    const bob = await TestClient.connect(srv.url, bobToken);
+    await bob.request('channel.join', { channelId: channel.id });
+    const clientMsgId = crypto.randomUUID();
+    const first = await bob.request('message.send', { channelId: channel.id, clientMsgId, text: 'bye' });
+    await bob.request('channel.leave', { channelId: channel.id });
+    const again = await bob.request('message.send', { channelId: channel.id, clientMsgId, text: 'bye' });
+    expect(again).toEqual(first);
+    await expect(
+      bob.request('message.send', { channelId: channel.id, clientMsgId: crypto.randomUUID(), text: 'new' }),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(
+      bob.request('message.send', { channelId, clientMsgId, text: 'elsewhere' }),
+    ).rejects.toMatchObject({ code: 'CONFLICT' });
+    const { messages } = await alice.request('message.history', { channelId: channel.id });
+    expect(messages.map((m) => m.text)).toEqual(['bye']);
+    await bob.close();
+  });
+
   it('gives a client that was away everything it missed, in order, once, via sync', async () => {
     const bob = await TestClient.connect(srv.url, bobToken);
     const start = bob.hello!.channels.find((c) => c.id === channelId)!;

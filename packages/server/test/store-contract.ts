@@ -163,8 +163,15 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
       await store.addMember('c1', b.id, 4);
       expect(await store.shareChannel(a.id, b.id)).toBe(true);
       expect(await store.channelView('c1', b.id)).toMatchObject({ joined: true, memberCount: 2 });
+      expect(await store.channelAccess('c1', b.id)).toMatchObject({ channel: { id: 'c1' }, member: true });
       expect(await store.removeMember('c1', b.id)).toBe(true);
       expect(await store.channelView('c1', b.id)).toMatchObject({ joined: false, memberCount: 1 });
+      expect(await store.channelAccess('c1', b.id)).toMatchObject({ channel: { id: 'c1' }, member: false });
+      expect(await store.channelAccess('p1', a.id)).toMatchObject({
+        channel: { visibility: 'private' },
+        member: true,
+      });
+      expect(await store.channelAccess('nope', a.id)).toBeUndefined();
       await store.close();
     });
 
