@@ -14,6 +14,8 @@ export class Connection {
   readonly channels = new Set<string>();
   /** Set while `hello` runs; later frames wait for it. */
   hello: Promise<boolean> | null = null;
+  /** Answered the last heartbeat ping (or is new). */
+  alive = true;
   /** Rejected requests in a row; too many and the connection is closed. */
   strikes = 0;
   /** The upgraded TCP socket under `ws`, for frames built once for many connections. */

@@ -5,8 +5,11 @@ import type { Store, UserRow } from './store.ts';
 
 interface Online {
   username: string;
-  /** Status per open connection: a user is online if any connection is, away if all are. */
-  connections: Map<string, 'online' | 'away'>;
+  /**
+   * Status per open connection: a user is online if any connection is, away if all are. An
+   * array, not a Map: a user has a few connections, and a Map costs ~200 bytes on every one.
+   */
+  connections: Array<{ id: string; status: 'online' | 'away' }>;
 }
 
 /**
@@ -24,25 +27,28 @@ export class PresenceService {
 
   async connect(user: UserRow, connectionId: string): Promise<void> {
     const before = this.status(user.id);
-    const entry = this.online.get(user.id) ?? { username: user.username, connections: new Map() };
-    entry.connections.set(connectionId, 'online');
+    const entry = this.online.get(user.id) ?? { username: user.username, connections: [] };
+    entry.connections.push({ id: connectionId, status: 'online' });
     this.online.set(user.id, entry);
     await this.announce(user.id, entry.username, before, null);
   }
 
   async set(user: UserRow, connectionId: string, status: 'online' | 'away'): Promise<void> {
     const entry = this.online.get(user.id);
-    if (!entry?.connections.has(connectionId)) return;
+    const connection = entry?.connections.find((c) => c.id === connectionId);
+    if (!entry || !connection) return;
     const before = this.status(user.id);
-    entry.connections.set(connectionId, status);
+    connection.status = status;
     await this.announce(user.id, entry.username, before, null);
   }
 
   async disconnect(userId: string, connectionId: string): Promise<void> {
     const entry = this.online.get(userId);
     const before = this.status(userId);
-    if (!entry?.connections.delete(connectionId)) return;
-    if (entry.connections.size > 0) return this.announce(userId, entry.username, before, null);
+    const at = entry?.connections.findIndex((c) => c.id === connectionId) ?? -1;
+    if (!entry || at < 0) return;
+    entry.connections.splice(at, 1);
+    if (entry.connections.length > 0) return this.announce(userId, entry.username, before, null);
     this.online.delete(userId);
     const now = Date.now();
     await this.store.setLastSeen(userId, now);
@@ -56,9 +62,8 @@ export class PresenceService {
 
   status(userId: string): PresenceStatus {
     const entry = this.online.get(userId);
-    if (!entry || entry.connections.size === 0) return 'offline';
-    for (const s of entry.connections.values()) if (s === 'online') return 'online';
-    return 'away';
+    if (!entry || entry.connections.length === 0) return 'offline';
+    return entry.connections.some((c) => c.status === 'online') ? 'online' : 'away';
   }
 
   /**

@@ -1,7 +1,7 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer } from 'ws';
-import type { RawData, WebSocket } from 'ws';
+import { WebSocket, WebSocketServer } from 'ws';
+import type { RawData } from 'ws';
 import {
   ChatError,
   CloseCode,
@@ -23,6 +23,18 @@ import type { Services } from './services.ts';
 /** ws-level pings find dead TCP connections (laptop lid closed) that never send a FIN. */
 const HEARTBEAT_MS = 30_000;
 
+/**
+ * A `ws` socket that knows its Connection, so that one set of listener functions serves every
+ * socket: a closure per listener per socket is memory on every idle connection.
+ */
+class GatewaySocket extends WebSocket {
+  conn: Connection | null = null;
+}
+
+function connectionOf(ws: WebSocket): Connection | null {
+  return ws instanceof GatewaySocket ? ws.conn : null;
+}
+
 function errorBody(e: unknown): ErrorBody {
   if (e instanceof ChatError) return e.toBody();
   return { code: ErrorCode.INTERNAL, message: 'Internal error' };
@@ -40,7 +52,18 @@ export class WsGateway {
   private readonly byChannel = new Map<string, Set<Connection>>();
   private readonly unsubscribe: () => void;
   private readonly heartbeat: NodeJS.Timeout;
-  private readonly alive = new WeakSet<WebSocket>();
+  /**
+   * Connections that have not said hello, with their deadline. One sweep closes the late ones,
+   * rather than a timer per connection that outlives the hello on every idle socket.
+   */
+  private readonly awaitingHello = new Map<Connection, number>();
+  private readonly helloSweep: NodeJS.Timeout;
+  private readonly listeners: {
+    pong: (this: WebSocket) => void;
+    message: (this: WebSocket, data: RawData, isBinary: boolean) => void;
+    error: (this: WebSocket) => void;
+    close: (this: WebSocket) => void;
+  };
   private readonly fanout: ChannelFanout;
 
   constructor(
@@ -48,13 +71,38 @@ export class WsGateway {
     private readonly handlers: Handlers,
   ) {
     // Refusing big frames in `ws` itself (close 1009) means they are never buffered whole.
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: Limits.FRAME_BYTES_MAX });
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: Limits.FRAME_BYTES_MAX,
+      WebSocket: GatewaySocket,
+    });
     this.fanout = new ChannelFanout(
       (channelId) => this.byChannel.get(channelId),
       services.config.fanoutHoldMs,
     );
     this.unsubscribe = services.bus.subscribe((m) => this.onBus(m));
     this.heartbeat = setInterval(() => this.beat(), HEARTBEAT_MS).unref();
+    const helloTimeoutMs = services.config.helloTimeoutMs;
+    this.helloSweep = setInterval(() => this.closeLateHellos(), Math.min(1000, helloTimeoutMs / 3)).unref();
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- listeners get the socket as `this`
+    const gateway = this;
+    this.listeners = {
+      pong() {
+        const conn = connectionOf(this);
+        if (conn) conn.alive = true;
+      },
+      message(data, isBinary) {
+        const conn = connectionOf(this);
+        if (conn) void gateway.onFrame(conn, data, isBinary);
+      },
+      error() {
+        connectionOf(this)?.close(1011, 'Socket error');
+      },
+      close() {
+        const conn = connectionOf(this);
+        if (conn) gateway.closed(conn);
+      },
+    };
   }
 
   attach(server: Server): void {
@@ -71,6 +119,7 @@ export class WsGateway {
   async close(restart = false): Promise<void> {
     this.unsubscribe();
     clearInterval(this.heartbeat);
+    clearInterval(this.helloSweep);
     this.fanout.flushAll();
     const bytes = Buffer.from(
       JSON.stringify({ type: 'server.shutdown', restart, at: Date.now() } satisfies ServerEvent),
@@ -96,11 +145,11 @@ export class WsGateway {
       return;
     }
     this.wss.handleUpgrade(req, socket, head, (ws) =>
-      this.open(ws, socket, cookieToken, clientIp(req, this.services.config.trustProxy)),
+      this.open(ws as GatewaySocket, socket, cookieToken, clientIp(req, this.services.config.trustProxy)),
     );
   }
 
-  private open(ws: WebSocket, socket: Duplex, cookieToken: string | undefined, ip: string): void {
+  private open(ws: GatewaySocket, socket: Duplex, cookieToken: string | undefined, ip: string): void {
     const { config, metrics } = this.services;
     const conn = new Connection(
       ws,
@@ -110,25 +159,39 @@ export class WsGateway {
       config.limits.socketBufferBytes,
     );
     conn.socket = socket;
+    // Node's HTTP server wraps `on` and `addListener` of every socket it parses requests from;
+    // after the upgrade no parser reads this one, and the two wrappers and their closure would
+    // stay on every idle connection.
+    delete (socket as Partial<Pick<Duplex, 'on' | 'addListener'>>).on;
+    delete (socket as Partial<Pick<Duplex, 'on' | 'addListener'>>).addListener;
+    ws.conn = conn;
     this.all.add(conn);
-    this.alive.add(ws);
+    this.awaitingHello.set(conn, Date.now() + config.helloTimeoutMs);
     metrics.connections = this.all.size;
-    const helloTimer = setTimeout(() => {
+    ws.on('pong', this.listeners.pong);
+    ws.on('message', this.listeners.message);
+    ws.on('error', this.listeners.error);
+    ws.on('close', this.listeners.close);
+  }
+
+  private closed(conn: Connection): void {
+    this.awaitingHello.delete(conn);
+    this.all.delete(conn);
+    this.services.metrics.connections = this.all.size;
+    const userId = conn.userId;
+    if (!userId) return;
+    this.index(this.byUser, userId, conn, false);
+    for (const ch of conn.channels) this.index(this.byChannel, ch, conn, false);
+    this.services.presence.disconnect(userId, conn.id).catch(() => {});
+  }
+
+  private closeLateHellos(): void {
+    const now = Date.now();
+    for (const [conn, deadline] of this.awaitingHello) {
+      if (deadline > now) continue;
+      this.awaitingHello.delete(conn);
       if (!conn.principal) conn.close(CloseCode.POLICY, 'No hello in time');
-    }, config.helloTimeoutMs);
-    ws.on('pong', () => this.alive.add(ws));
-    ws.on('message', (data, isBinary) => void this.onFrame(conn, data, isBinary));
-    ws.on('error', () => conn.close(1011, 'Socket error'));
-    ws.on('close', () => {
-      clearTimeout(helloTimer);
-      this.all.delete(conn);
-      metrics.connections = this.all.size;
-      const userId = conn.userId;
-      if (!userId) return;
-      this.index(this.byUser, userId, conn, false);
-      for (const ch of conn.channels) this.index(this.byChannel, ch, conn, false);
-      this.services.presence.disconnect(userId, conn.id).catch(() => {});
-    });
+    }
   }
 
   private async onFrame(conn: Connection, data: RawData, isBinary: boolean): Promise<void> {
@@ -147,6 +210,7 @@ export class WsGateway {
       return;
     }
     if (conn.hello && !(await conn.hello)) return;
+    conn.hello = null; // signed in: later frames need not wait
     if (!conn.principal) {
       conn.fail(frame.id, { code: ErrorCode.UNAUTHENTICATED, message: 'Say hello first' });
       conn.close(CloseCode.POLICY, 'Frames before hello');
@@ -194,8 +258,12 @@ export class WsGateway {
     try {
       const principal = await accounts.authenticate(frame.params.token ?? conn.cookieToken);
       if (conn.ws.readyState !== conn.ws.OPEN) return false;
-      const { user } = principal;
+      // The socket lives for hours and nothing on it checks a password (the HTTP routes that do
+      // read the user afresh), so the hash is not kept in memory with it.
+      const { user } = principal; // a row of its own, read for this hello
+      user.passwordHash = null;
       conn.principal = principal;
+      this.awaitingHello.delete(conn);
       this.index(this.byUser, user.id, conn, true);
       const locked = user.mustChangePassword;
       for (const ch of locked ? [] : await store.memberChannelIds(user.id)) this.subscribe(conn, ch, true);
@@ -296,11 +364,11 @@ export class WsGateway {
 
   private beat(): void {
     for (const c of this.all) {
-      if (!this.alive.has(c.ws)) {
+      if (!c.alive) {
         c.ws.terminate();
         continue;
       }
-      this.alive.delete(c.ws);
+      c.alive = false;
       c.ws.ping();
     }
   }
