@@ -41,23 +41,34 @@ export class ChannelService {
 
   /** The channel if `user` may read it; NOT_FOUND otherwise, whether it exists or not. */
   async readable(user: UserRow, channelId: string): Promise<ChannelRow> {
-    return (await this.access(user, channelId)).channel;
+    await this.access(user, channelId);
+    return this.row(channelId);
   }
 
   /** Like `readable`, and the user must have joined (to write, mark read, type). */
   async joined(user: UserRow, channelId: string): Promise<ChannelRow> {
-    const { channel, member } = await this.access(user, channelId);
-    if (!member) throw ChatError.forbidden('Join the channel first');
-    return channel;
+    await this.checkJoined(user, channelId);
+    return this.row(channelId);
   }
 
-  /** The readable channel and whether `user` joined it, from one store read (every send asks). */
-  private async access(user: UserRow, channelId: string): Promise<{ channel: ChannelRow; member: boolean }> {
+  /** The check of `joined` without reading the channel: all that a send needs. */
+  async checkJoined(user: UserRow, channelId: string): Promise<void> {
+    if (!(await this.access(user, channelId))) throw ChatError.forbidden('Join the channel first');
+  }
+
+  /** Whether `user` joined the channel, if they may read it; NOT_FOUND if not. */
+  private async access(user: UserRow, channelId: string): Promise<boolean> {
     const a = await this.store.channelAccess(channelId, user.id);
     if (!a) throw notFound();
-    if (a.channel.kind === 'channel' && a.channel.visibility === 'public') return a;
-    if (user.role !== 'visitor' && a.member) return a;
+    if (a.kind === 'channel' && a.visibility === 'public') return a.member;
+    if (user.role !== 'visitor' && a.member) return true;
     throw notFound();
+  }
+
+  private async row(channelId: string): Promise<ChannelRow> {
+    const c = await this.store.findChannel(channelId);
+    if (!c) throw notFound();
+    return c;
   }
 
   list(user: UserRow): Promise<Channel[]> {

@@ -6,7 +6,7 @@ import type { CommitBatcher } from './commit-batcher.ts';
 import { newId } from './new-id.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import type { RateSpec } from './config.ts';
-import type { ChannelRow, Store, UserRow } from './store.ts';
+import type { Store, UserRow } from './store.ts';
 
 /** Turns attachment ids into stored attachments the caller may use; the uploads issue plugs in here. */
 export type AttachmentResolver = (user: UserRow, ids: string[], channelId: string) => Promise<Attachment[]>;
@@ -32,14 +32,13 @@ export class MessageService {
   }
 
   async send(user: UserRow, p: ParsedParams<'message.send'>): Promise<Message> {
-    let channel: ChannelRow;
     let attachments: Attachment[];
     try {
       const wait = this.sendLimiter.take(user.id);
       if (wait > 0) throw ChatError.rateLimited(wait);
-      channel = await this.channels.joined(user, p.channelId);
+      await this.channels.checkJoined(user, p.channelId);
       if (p.text.trim() === '' && p.attachments.length === 0) throw ChatError.invalid('The message is empty');
-      attachments = await this.resolveAttachments(user, p.attachments, channel.id);
+      attachments = await this.resolveAttachments(user, p.attachments, p.channelId);
     } catch (e) {
       // A resend of an acked message returns the first ack, whatever would refuse it now (even
       // the author having left the channel): the client only needs to learn that it was stored.
@@ -50,7 +49,7 @@ export class MessageService {
     }
     const r = await this.batcher.append({
       id: newId(),
-      channelId: channel.id,
+      channelId: p.channelId,
       authorId: user.id,
       authorName: user.username,
       clientMsgId: p.clientMsgId,
@@ -63,7 +62,7 @@ export class MessageService {
       case 'created':
         this.bus.publish({
           kind: 'channel',
-          channelId: channel.id,
+          channelId: p.channelId,
           event: { type: 'message.new', message: r.message },
         });
         return r.message;

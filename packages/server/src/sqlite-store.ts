@@ -3,9 +3,11 @@ import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import type { Database, Statement } from 'better-sqlite3';
 import type { Attachment, Channel, Member, Message, Role } from '@segmentchat/protocol';
+import { SqliteAccessCache } from './sqlite-access-cache.ts';
 import { migrate } from './sqlite-migrations.ts';
 import type {
   AppendResult,
+  ChannelAccess,
   ChannelRow,
   NewChannel,
   NewMessage,
@@ -116,6 +118,7 @@ const CHANNEL_VIEW = `
 export class SqliteStore implements Store {
   private readonly db: Database;
   private readonly stmts = new Map<string, Statement>();
+  private readonly access: SqliteAccessCache;
 
   constructor(path: string, options: { synchronous?: 'FULL' | 'NORMAL' } = {}) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -125,6 +128,7 @@ export class SqliteStore implements Store {
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
     migrate(this.db);
+    this.access = new SqliteAccessCache(this.db);
   }
 
   /** The one connection, shared by feature stores (admin) so their writes never contend with ours. */
@@ -242,15 +246,8 @@ export class SqliteStore implements Store {
     const r = this.q('SELECT * FROM channels WHERE id = ?').get(id) as Row | undefined;
     return r && toChannelRow(r);
   }
-  async channelAccess(
-    channelId: string,
-    userId: string,
-  ): Promise<{ channel: ChannelRow; member: boolean } | undefined> {
-    const r = this.q(
-      `SELECT c.*, EXISTS (SELECT 1 FROM members m WHERE m.channel_id = c.id AND m.user_id = ?) AS is_member
-       FROM channels c WHERE c.id = ?`,
-    ).get(userId, channelId) as Row | undefined;
-    return r && { channel: toChannelRow(r), member: r.is_member === 1 };
+  async channelAccess(channelId: string, userId: string): Promise<ChannelAccess | undefined> {
+    return this.access.get(channelId, userId);
   }
   async findPublicChannelByName(name: string): Promise<ChannelRow | undefined> {
     const r = this.q(

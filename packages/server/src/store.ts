@@ -43,6 +43,18 @@ export interface ChannelRow extends NewChannel {
   inviteCode: string | null;
 }
 
+export interface ChannelAccess {
+  kind: ChannelRow['kind'];
+  visibility: Visibility;
+  member: boolean;
+}
+
+export interface ChannelAccess {
+  kind: ChannelRow['kind'];
+  visibility: Visibility;
+  member: boolean;
+}
+
 export interface NewMessage {
   id: string;
   channelId: string;
@@ -89,11 +101,11 @@ export interface Store {
   // --- channels and members
   createChannel(channel: NewChannel): Promise<void>;
   findChannel(id: string): Promise<ChannelRow | undefined>;
-  /** The channel and whether `userId` is a member, in one read: every send asks both. */
-  channelAccess(
-    channelId: string,
-    userId: string,
-  ): Promise<{ channel: ChannelRow; member: boolean } | undefined>;
+  /**
+   * What the access rule needs to know of a channel for `userId`; undefined if it does not exist.
+   * Every send asks, so a store may answer from memory, but a change must show at once.
+   */
+  channelAccess(channelId: string, userId: string): Promise<ChannelAccess | undefined>;
   /** The public channel of that name, if any (private names are not unique and not looked up). */
   findPublicChannelByName(name: string): Promise<ChannelRow | undefined>;
   findChannelByInvite(code: string): Promise<ChannelRow | undefined>;

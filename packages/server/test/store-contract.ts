@@ -163,15 +163,56 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
       await store.addMember('c1', b.id, 4);
       expect(await store.shareChannel(a.id, b.id)).toBe(true);
       expect(await store.channelView('c1', b.id)).toMatchObject({ joined: true, memberCount: 2 });
-      expect(await store.channelAccess('c1', b.id)).toMatchObject({ channel: { id: 'c1' }, member: true });
+      expect(await store.channelAccess('c1', b.id)).toEqual({
+        kind: 'channel',
+        visibility: 'public',
+        member: true,
+      });
       expect(await store.removeMember('c1', b.id)).toBe(true);
       expect(await store.channelView('c1', b.id)).toMatchObject({ joined: false, memberCount: 1 });
-      expect(await store.channelAccess('c1', b.id)).toMatchObject({ channel: { id: 'c1' }, member: false });
-      expect(await store.channelAccess('p1', a.id)).toMatchObject({
-        channel: { visibility: 'private' },
+      expect(await store.channelAccess('c1', b.id)).toMatchObject({ member: false });
+      expect(await store.channelAccess('p1', a.id)).toEqual({
+        kind: 'channel',
+        visibility: 'private',
         member: true,
       });
       expect(await store.channelAccess('nope', a.id)).toBeUndefined();
+      await store.close();
+    });
+
+    it('answers channelAccess from the latest membership, whatever changed it', async () => {
+      const { store, a, b } = await setup();
+      // Asked first, so a store that remembers answers has something to forget.
+      expect(await store.channelAccess('c1', b.id)).toMatchObject({ member: false });
+      await store.addMember('c1', b.id, 2);
+      expect(await store.channelAccess('c1', b.id)).toMatchObject({ member: true });
+      await store.removeMember('c1', b.id);
+      expect(await store.channelAccess('c1', b.id)).toMatchObject({ member: false });
+      // A visitor's memberships go when the sweep deletes it.
+      const v = user('visitor');
+      await store.createUser(v);
+      await store.addMember('c1', v.id, 1);
+      expect(await store.channelAccess('c1', v.id)).toMatchObject({ member: true });
+      await store.sweepExpired(5000);
+      expect(await store.channelAccess('c1', v.id)).toMatchObject({ member: false });
+      expect(await store.channelAccess('c1', a.id)).toMatchObject({ member: true });
+      // A channel created after a miss is found.
+      expect(await store.channelAccess('later', a.id)).toBeUndefined();
+      await store.createChannel({
+        id: 'later',
+        kind: 'channel',
+        name: 'later',
+        description: '',
+        visibility: 'private',
+        ownerId: a.id,
+        createdAt: 3,
+        dmUsers: null,
+      });
+      expect(await store.channelAccess('later', a.id)).toEqual({
+        kind: 'channel',
+        visibility: 'private',
+        member: false,
+      });
       await store.close();
     });
 
