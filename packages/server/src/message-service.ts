@@ -3,7 +3,7 @@ import type { Attachment, Message, ParsedParams } from '@segmentchat/protocol';
 import type { Bus } from './bus.ts';
 import type { ChannelService } from './channel-service.ts';
 import type { CommitBatcher } from './commit-batcher.ts';
-import { newId } from './new-id.ts';
+import { newMessageId } from './message-id.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import type { RateSpec } from './config.ts';
 import type { Store, UserRow } from './store.ts';
@@ -47,8 +47,9 @@ export class MessageService {
       if (earlier) return this.sameChannel(earlier, p.channelId);
       throw e;
     }
+    const now = Date.now();
     const r = await this.batcher.append({
-      id: newId(),
+      id: newMessageId(now),
       channelId: p.channelId,
       authorId: user.id,
       authorName: user.username,
@@ -56,7 +57,7 @@ export class MessageService {
       kind: 'text',
       text: p.text,
       attachments,
-      createdAt: Date.now(),
+      createdAt: now,
     });
     switch (r.status) {
       case 'created':
