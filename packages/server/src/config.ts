@@ -57,6 +57,8 @@ export interface ServerConfig {
   visitorTtlMs: number;
   /** A connection must say hello within this time. */
   helloTimeoutMs: number;
+  /** How long a user whose last connection closed still shows as before (PRESENCE_GRACE_MS). */
+  presenceGraceMs: number;
   /**
    * Viewers a streamer's browser serves itself before the server's relay takes the rest
    * (SEGMENTCHAT_STREAM_DIRECT_MAX). Each direct viewer costs the streamer one upload of the
@@ -100,6 +102,8 @@ export const defaultConfig: ServerConfig = {
   sessionTtlMs: 30 * 24 * 3600_000,
   visitorTtlMs: 24 * 3600_000,
   helloTimeoutMs: 10_000,
+  // Longer than a page reload or a phone switching from Wi-Fi to mobile data takes to reconnect.
+  presenceGraceMs: 10_000,
   streamDirectMax: 4,
   streamRelayHosts: [],
 };
@@ -161,6 +165,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Ser
     logger: env.LOG !== '0',
     sqliteSynchronous: env.SQLITE_SYNCHRONOUS === 'NORMAL' ? 'NORMAL' : 'FULL',
     fanoutHoldMs: count(env.FANOUT_HOLD_MS, d.fanoutHoldMs),
+    presenceGraceMs: count(env.PRESENCE_GRACE_MS, d.presenceGraceMs),
     streamDirectMax: count(env.SEGMENTCHAT_STREAM_DIRECT_MAX, d.streamDirectMax),
     streamRelayHosts: (env.SEGMENTCHAT_STREAM_RELAY_HOSTS ?? '')
       .split(',')

@@ -111,7 +111,7 @@ export async function createServer(options: ServerOptions = {}): Promise<ChatSer
       config.limits.sends,
       options.resolveAttachments ?? uploads?.resolveAttachments,
     ),
-    presence: new PresenceService(store, bus, channels),
+    presence: new PresenceService(store, bus, channels, config.presenceGraceMs),
     signals: new SignalRelay(store, bus),
     hosts,
     streams: new StreamService(
@@ -202,6 +202,7 @@ export async function createServer(options: ServerOptions = {}): Promise<ChatSer
         await new Promise((resolve) => setImmediate(resolve));
         await gateway.close(opts.restart ?? false);
         await app.close();
+        await services.presence.close();
         await store.close();
       })();
       return closing;

@@ -182,7 +182,7 @@ export class WsGateway {
     if (!userId) return;
     this.index(this.byUser, userId, conn, false);
     for (const ch of conn.channels) this.index(this.byChannel, ch, conn, false);
-    this.services.presence.disconnect(userId, conn.id).catch(() => {});
+    this.services.presence.disconnect(userId, conn.id, conn.channels).catch(() => {});
   }
 
   private closeLateHellos(): void {
@@ -337,11 +337,16 @@ export class WsGateway {
     }
   }
 
-  /** Users with a connection subscribed to one of this connection's channels, and itself. */
+  /**
+   * Users with a connection subscribed to one of this connection's channels, those who just left
+   * one of them and are in their presence grace period, and itself.
+   */
   private coMembers(conn: Connection): Set<string> {
     const users = new Set<string>([conn.userId!]);
-    for (const ch of conn.channels)
+    for (const ch of conn.channels) {
       for (const c of this.byChannel.get(ch) ?? []) if (c.userId) users.add(c.userId);
+      for (const id of this.services.presence.lingeringUsers(ch)) users.add(id);
+    }
     return users;
   }
 

@@ -19,6 +19,8 @@ export async function startTestServer(options: ServerOptions = {}): Promise<Test
     host: '127.0.0.1',
     logger: false,
     webRoot: null,
+    // Tests that watch a user go offline would wait out the grace period; its own test sets one.
+    presenceGraceMs: 0,
     // Tests register many users from one IP; the rate-limit tests set their own limits.
     ...options,
     limits: {
