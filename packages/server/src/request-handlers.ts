@@ -1,6 +1,7 @@
 import { ChatError } from '@segmentchat/protocol';
 import type { ParsedParams, RequestResult, RequestType } from '@segmentchat/protocol';
 import type { Connection } from './connection.ts';
+import { corkUntilTick } from './reply-cork.ts';
 import type { Services } from './services.ts';
 import type { UserRow } from './store.ts';
 
@@ -39,8 +40,10 @@ export const requestHandlers: Handlers = {
     return {};
   },
   'dm.open': async ({ user, services }, p) => ({ channel: await services.channels.openDm(user, p.userId) }),
-  'message.send': async ({ user, services }, p) => {
+  'message.send': async ({ user, connection, services }, p) => {
     const message = await services.messages.send(user, p);
+    // The other acks of the same grouped commit are being written now: one write for them all.
+    corkUntilTick(connection.socket);
     // The DM counters let a test prove that a direct DM never came this way.
     await services.traffic.noteSend(
       message.channelId,
