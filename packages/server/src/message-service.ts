@@ -34,10 +34,10 @@ export class MessageService {
   async send(user: UserRow, p: ParsedParams<'message.send'>): Promise<Message> {
     let attachments: Attachment[];
     try {
-      const wait = this.sendLimiter.take(user.id);
-      if (wait > 0) throw ChatError.rateLimited(wait);
       await this.channels.checkJoined(user, p.channelId);
       if (p.text.trim() === '' && p.attachments.length === 0) throw ChatError.invalid('The message is empty');
+      const wait = this.sendLimiter.take(user.id);
+      if (wait > 0) throw ChatError.rateLimited(wait);
       attachments = await this.resolveAttachments(user, p.attachments, p.channelId);
     } catch (e) {
       // A resend of an acked message returns the first ack, whatever would refuse it now (even
@@ -68,6 +68,8 @@ export class MessageService {
         });
         return r.message;
       case 'duplicate':
+        // A resend costs nothing, as when it was answered before taking a token.
+        this.sendLimiter.refund(user.id);
         return this.sameChannel(r.message, p.channelId);
       case 'refused':
         throw ChatError.notFound('No such channel');

@@ -12,4 +12,18 @@ describe('RateLimiter', () => {
     expect(limiter.take('a')).toBe(0);
     expect(limiter.take('a')).toBe(500);
   });
+
+  it('takes a refund back up to the burst, and only for a key it has seen', () => {
+    const now = 0;
+    const limiter = new RateLimiter({ burst: 2, perSecond: 1 }, () => now);
+    expect([limiter.take('a'), limiter.take('a'), limiter.take('a')]).toEqual([0, 0, 1000]);
+    limiter.refund('a');
+    expect([limiter.take('a'), limiter.take('a')]).toEqual([0, 1000]);
+    limiter.refund('a');
+    limiter.refund('a');
+    limiter.refund('a');
+    expect([limiter.take('a'), limiter.take('a'), limiter.take('a')]).toEqual([0, 0, 1000]);
+    limiter.refund('unknown');
+    expect([limiter.take('unknown'), limiter.take('unknown'), limiter.take('unknown')]).toEqual([0, 0, 1000]);
+  });
 });

@@ -33,6 +33,12 @@ export class RateLimiter {
     return Math.ceil(((cost - b.tokens) / this.spec.perSecond) * 1000);
   }
 
+  /** Gives back what `take` took, for a request that turned out to cost nothing. */
+  refund(key: string, cost = 1): void {
+    const b = this.buckets.get(key);
+    if (b) b.tokens = Math.min(this.spec.burst, b.tokens + cost);
+  }
+
   private sweep(now: number): void {
     if (now - this.lastSweep < 60_000) return;
     this.lastSweep = now;

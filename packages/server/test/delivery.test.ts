@@ -128,3 +128,28 @@ describe('delivery guarantees', () => {
     await Promise.all(clients.map((c) => c.close()));
   });
 });
+
+describe('send rate and resends', () => {
+  let srv: TestServer;
+
+  beforeAll(async () => {
+    srv = await startTestServer({ limits: { sends: { burst: 3, perSecond: 0.001 } } });
+  });
+  afterAll(async () => {
+    await srv?.stop();
+  });
+
+  it('lets resends of a stored message cost no send token, and answers them even when limited', async () => {
+    const c = await TestClient.connect(srv.url, (await register(srv.url, 'resender')).token);
+    const channelId = c.hello!.channels.find((ch) => ch.name === 'general')!.id;
+    const send = (clientMsgId: string) => c.request('message.send', { channelId, clientMsgId, text: 'hi' });
+    const first = crypto.randomUUID();
+    const ack = await send(first);
+    for (let i = 0; i < 5; i++) expect(await send(first)).toEqual(ack);
+    await send(crypto.randomUUID());
+    await send(crypto.randomUUID());
+    await expect(send(crypto.randomUUID())).rejects.toMatchObject({ code: 'RATE_LIMITED' });
+    expect(await send(first)).toEqual(ack);
+    await c.close();
+  });
+});
