@@ -35,6 +35,9 @@ export class PresenceService {
   private readonly lingeringIn = new Map<string, Set<string>>();
   /** Set by `close`: the store is going, so nothing more is recorded. */
   private closed = false;
+  /** Last-seen times waiting for this turn's write, and that write. */
+  private lastSeen: Array<{ userId: string; at: number }> = [];
+  private lastSeenWritten: Promise<void> | null = null;
 
   constructor(
     private readonly store: Store,
@@ -102,11 +105,12 @@ export class PresenceService {
   /** Ends every grace period now (before the store closes), recording when each user left. */
   async close(): Promise<void> {
     this.closed = true;
-    for (const [userId, entry] of [...this.online]) {
-      if (!entry.lingering) continue;
-      const { status, since } = entry.lingering;
-      await this.goOffline(userId, entry, status, since);
-    }
+    const leaving = [...this.online].filter(([, entry]) => entry.lingering);
+    await Promise.all(
+      leaving.map(([userId, entry]) =>
+        this.goOffline(userId, entry, entry.lingering!.status, entry.lingering!.since),
+      ),
+    );
   }
 
   /** Users shown online or away: connected, or in their grace period. */
@@ -154,8 +158,23 @@ export class PresenceService {
     if (this.online.get(userId) !== entry || entry.connections.length > 0) return;
     this.endGrace(userId, entry);
     this.online.delete(userId);
-    await this.store.setLastSeen(userId, since);
+    await this.recordLastSeen(userId, since);
     await this.announce(userId, entry.username, before, since);
+  }
+
+  /**
+   * Writes last-seen times of one turn together: a thousand grace periods that began together
+   * end together, and a commit each would stall the event loop for a thousand fsyncs.
+   */
+  private recordLastSeen(userId: string, at: number): Promise<void> {
+    this.lastSeen.push({ userId, at });
+    this.lastSeenWritten ??= new Promise((resolve) => setImmediate(resolve)).then(() => {
+      const batch = this.lastSeen;
+      this.lastSeen = [];
+      this.lastSeenWritten = null;
+      return this.store.setLastSeen(batch);
+    });
+    return this.lastSeenWritten;
   }
 
   private async announce(

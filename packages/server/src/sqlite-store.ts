@@ -192,8 +192,11 @@ export class SqliteStore implements Store {
       userId,
     );
   }
-  async setLastSeen(userId: string, at: number): Promise<void> {
-    this.q('UPDATE users SET last_seen = ? WHERE id = ?').run(at, userId);
+  async setLastSeen(seen: ReadonlyArray<{ userId: string; at: number }>): Promise<void> {
+    const update = this.q('UPDATE users SET last_seen = ? WHERE id = ?');
+    this.db.transaction(() => {
+      for (const { userId, at } of seen) update.run(at, userId);
+    })();
   }
   async createSession(s: SessionRow): Promise<void> {
     this.q('INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)').run(

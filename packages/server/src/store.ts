@@ -89,7 +89,8 @@ export interface Store {
     to: Pick<UserRow, 'username' | 'usernameKey' | 'skeleton' | 'passwordHash'>,
   ): Promise<boolean>;
   setPassword(userId: string, passwordHash: string, mustChangePassword: boolean): Promise<void>;
-  setLastSeen(userId: string, at: number): Promise<void>;
+  /** Records when users were last seen, all in one commit (a mass disconnect is one fsync). */
+  setLastSeen(seen: ReadonlyArray<{ userId: string; at: number }>): Promise<void>;
   createSession(session: SessionRow): Promise<void>;
   findSession(tokenHash: string): Promise<SessionRow | undefined>;
   revokeSession(tokenHash: string): Promise<void>;

@@ -64,6 +64,18 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
       return { store, a, b };
     }
 
+    it('records last seen for many users in one call', async () => {
+      const { store, a, b } = await setup();
+      await store.setLastSeen([
+        { userId: a.id, at: 111 },
+        { userId: b.id, at: 222 },
+      ]);
+      expect((await store.findUserById(a.id))?.lastSeen).toBe(111);
+      expect((await store.findUserById(b.id))?.lastSeen).toBe(222);
+      await store.setLastSeen([]);
+      expect((await store.findUserById(b.id))?.lastSeen).toBe(222);
+    });
+
     it('refuses a second user with the same skeleton', async () => {
       const { store, a } = await setup();
       expect(await store.createUser({ ...user(), skeleton: a.skeleton })).toBe(false);
