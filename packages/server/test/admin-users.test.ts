@@ -53,8 +53,14 @@ describe('admin: users', () => {
     // `%` and `_` are searched literally.
     expect((await asAdmin<Page<AdminUser>>('GET', `${AdminRoute.USERS}?q=%25`)).body.total).toBe(0);
     await online.close();
-    const after = await asAdmin<Page<AdminUser>>('GET', `${AdminRoute.USERS}?q=zeta_one`);
-    expect(after.body.items[0]!.lastSeen).toBeGreaterThan(0);
+    // The server records last seen once it has seen the socket close, a moment later.
+    let lastSeen: number | null = null;
+    for (let i = 0; i < 50 && !lastSeen; i++) {
+      const after = await asAdmin<Page<AdminUser>>('GET', `${AdminRoute.USERS}?q=zeta_one`);
+      lastSeen = after.body.items[0]!.lastSeen;
+      if (!lastSeen) await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(lastSeen).toBeGreaterThan(0);
   });
 
   it('creates a user with a generated password that must be changed at first login', async () => {
