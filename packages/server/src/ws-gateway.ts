@@ -161,9 +161,13 @@ export class WsGateway {
     conn.socket = socket;
     // Node's HTTP server wraps `on` and `addListener` of every socket it parses requests from;
     // after the upgrade no parser reads this one, and the two wrappers and their closure would
-    // stay on every idle connection.
-    delete (socket as Partial<Pick<Duplex, 'on' | 'addListener'>>).on;
-    delete (socket as Partial<Pick<Duplex, 'on' | 'addListener'>>).addListener;
+    // stay on every idle connection. Assigned, not deleted: a delete would turn the socket into
+    // a dictionary-mode object, a kilobyte bigger.
+    const inherited = Object.getPrototypeOf(socket) as Duplex;
+    /* eslint-disable @typescript-eslint/unbound-method -- put back on a socket, called as its method */
+    socket.on = inherited.on;
+    socket.addListener = inherited.addListener;
+    /* eslint-enable @typescript-eslint/unbound-method */
     ws.conn = conn;
     this.all.add(conn);
     this.awaitingHello.set(conn, Date.now() + config.helloTimeoutMs);
