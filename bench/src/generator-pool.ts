@@ -47,6 +47,8 @@ export class GeneratorPool {
     const [cmd, argv] = pinned('generator', [
       process.execPath,
       '--max-old-space-size=4096',
+      // e.g. BENCH_GENERATOR_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/g" to see where a generator's time goes.
+      ...(process.env.BENCH_GENERATOR_NODE_FLAGS?.split(/\s+/).filter(Boolean) ?? []),
       '--import',
       'tsx',
       'bench/src/generator/generator-main.ts',
