@@ -7,6 +7,7 @@ import { newMessageId } from './message-id.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import type { RateSpec } from './config.ts';
 import type { Store, UserRow } from './store.ts';
+import { SyncPageCache } from './sync-page-cache.ts';
 
 /** Turns attachment ids into stored attachments the caller may use; the uploads issue plugs in here. */
 export type AttachmentResolver = (user: UserRow, ids: string[], channelId: string) => Promise<Attachment[]>;
@@ -19,6 +20,7 @@ const noUploads: AttachmentResolver = async (_user, ids) => {
 /** Messages: send (exactly once per clientMsgId), edit, delete, history and sync. */
 export class MessageService {
   private readonly sendLimiter: RateLimiter;
+  private readonly syncPages = new SyncPageCache();
 
   constructor(
     private readonly store: Store,
@@ -120,7 +122,12 @@ export class MessageService {
         hasMore ||= channel.rev > after;
         continue;
       }
-      const page = await this.store.changesSince(channel.id, after, room);
+      // `channel.rev` was read before the page, as the cache requires.
+      let page = this.syncPages.get(channel.id, after, room, channel.rev);
+      if (!page) {
+        page = await this.store.changesSince(channel.id, after, room);
+        this.syncPages.put(channel.id, after, room, channel.rev, page);
+      }
       changes.push(...page);
       // A channel's rev is the rev of its newest change, so a short page means "all caught up".
       cursors[channelId] = page.at(-1)?.rev ?? after;

@@ -113,6 +113,25 @@ describe('delivery guarantees', () => {
     await back.close();
   });
 
+  it('answers a repeated sync from the same cursor with what changed in between', async () => {
+    const bob = await TestClient.connect(srv.url, bobToken);
+    const cursor = bob.hello!.channels.find((c) => c.id === channelId)!.rev;
+    const sent = await alice.request('message.send', {
+      channelId,
+      clientMsgId: crypto.randomUUID(),
+      text: 'before the edit',
+    });
+    const sync = () => bob.request('sync', { cursors: { [channelId]: cursor }, limit: 100 });
+    // The same page twice (the second may come from the server's page cache)...
+    expect((await sync()).changes.map((m) => m.text)).toEqual(['before the edit']);
+    expect((await sync()).changes.map((m) => m.text)).toEqual(['before the edit']);
+    // ...and after an edit and a new message, the page from the same cursor has both.
+    await alice.request('message.edit', { messageId: sent.message.id, text: 'after the edit' });
+    await alice.request('message.send', { channelId, clientMsgId: crypto.randomUUID(), text: 'newer' });
+    expect((await sync()).changes.map((m) => m.text)).toEqual(['after the edit', 'newer']);
+    await bob.close();
+  });
+
   it('keeps seq without gaps under concurrent senders', async () => {
     const clients = await Promise.all([aliceToken, bobToken].map((t) => TestClient.connect(srv.url, t)));
     await Promise.all(
