@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newClientMsgId } from '@segmentchat/client';
 import { HttpRoute, PROTOCOL_VERSION } from '@segmentchat/protocol';
 import type { Message, RequestParams, RequestType } from '@segmentchat/protocol';
 import { sleep } from '../mono-clock.ts';
@@ -64,14 +64,14 @@ export class SegmentChatClient extends BenchClient {
     const frame: Request<'message.send'> = {
       type: 'message.send',
       channelId,
-      clientMsgId: randomUUID(),
+      clientMsgId: newClientMsgId(),
       text,
     };
     this.call(frame, (reply) => this.countError(reply));
   }
 
   async sendAcked(channelId: string, text: string): Promise<void> {
-    await this.req<'message.send'>({ type: 'message.send', channelId, clientMsgId: randomUUID(), text });
+    await this.req<'message.send'>({ type: 'message.send', channelId, clientMsgId: newClientMsgId(), text });
   }
 
   async catchUp(cursors: Map<string, number>): Promise<number> {

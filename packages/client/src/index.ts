@@ -16,6 +16,7 @@ export type { HttpOptions } from './http-api.ts';
 export { Timeline } from './timeline.ts';
 export { TypedEmitter } from './typed-emitter.ts';
 export { randomUuid } from './random-uuid.ts';
+export { newClientMsgId } from './client-msg-id.ts';
 export { PeerManager } from './peers/peer-manager.ts';
 export type { DmItem } from './peers/direct-messages.ts';
 export type { HostInfo } from './peers/channel-hosting.ts';

@@ -2,7 +2,7 @@ import { ChatError, ErrorCode, Limits } from '@segmentchat/protocol';
 import type { ErrorBody, Message } from '@segmentchat/protocol';
 import type { OutboxLock } from './outbox-lock.ts';
 import type { OutboxStore, PendingMessage } from './outbox-store.ts';
-import { randomUuid } from './random-uuid.ts';
+import { newClientMsgId } from './client-msg-id.ts';
 import { TypedEmitter } from './typed-emitter.ts';
 
 export type OutboxEvents = {
@@ -85,7 +85,7 @@ export class Outbox extends TypedEmitter<OutboxEvents> {
     channelId: string,
     text: string,
     attachments: string[] = [],
-    clientMsgId: string = randomUuid(),
+    clientMsgId: string = newClientMsgId(),
   ): Promise<PendingMessage> {
     if (typeof channelId !== 'string' || channelId === '') throw ChatError.invalid('channelId is required');
     if (typeof text !== 'string') throw ChatError.invalid('text must be a string');

@@ -1,5 +1,5 @@
 import { useSyncExternalStore } from 'react';
-import { randomUuid } from '@segmentchat/client';
+import { newClientMsgId } from '@segmentchat/client';
 import type { ChatClient } from '@segmentchat/client';
 import { IndexedDBImageOutboxStore } from './indexeddb-image-outbox-store.ts';
 import { ImageOutbox } from './image-outbox.ts';
@@ -23,7 +23,7 @@ export function imageOutboxFor(client: ChatClient, userId: string): ImageOutbox 
   const created = new ImageOutbox(store, {
     upload: (blob, channelId, name) => uploadImage(blob, channelId, name, () => {}).done,
     send: (channelId, text, ids, clientMsgId) => client.sendMessage(channelId, text, ids, clientMsgId),
-    newId: randomUuid,
+    newId: newClientMsgId,
     ...(locks
       ? {
           // The lock is held until `work` settles (request awaits the promise it returns).
