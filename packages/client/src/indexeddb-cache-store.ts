@@ -1,6 +1,6 @@
 import type { Channel, Member, Message, Presence, User } from '@segmentchat/protocol';
 import type { CacheSnapshot, CacheStore, CacheWrite } from './cache-store.ts';
-import { committed, deleteDatabase, openDatabase, settle } from './indexeddb-database.ts';
+import { ReopeningDatabase, committed, deleteDatabase, settle } from './indexeddb-database.ts';
 
 const META = 'meta';
 const CHANNELS = 'channels';
@@ -22,7 +22,7 @@ export interface IndexedDBCacheOptions {
  */
 export class IndexedDBCacheStore implements CacheStore {
   readonly databaseName: string;
-  private db: Promise<IDBDatabase> | null = null;
+  private readonly database: ReopeningDatabase;
   private readonly keep: number;
   /** Set by `destroy`: a late write (the client's final flush) must not recreate the database. */
   private destroyed = false;
@@ -31,10 +31,17 @@ export class IndexedDBCacheStore implements CacheStore {
   constructor(name: string, options: IndexedDBCacheOptions = {}) {
     this.databaseName = `segmentchat-cache:${name}`;
     this.keep = options.messagesPerChannel ?? 200;
+    this.database = new ReopeningDatabase(this.databaseName, 1, (db) => {
+      db.createObjectStore(META);
+      db.createObjectStore(CHANNELS, { keyPath: 'id' });
+      db.createObjectStore(MESSAGES, { keyPath: ['channelId', 'seq'] });
+      db.createObjectStore(CURSORS);
+      db.createObjectStore(MEMBERS);
+    });
   }
 
   async load(): Promise<CacheSnapshot | null> {
-    const db = await this.open();
+    const db = await this.database.get();
     const tx = db.transaction([META, CHANNELS, MESSAGES, CURSORS], 'readonly');
     const [user, channels, messages, cursorKeys, cursorValues] = await Promise.all([
       settle(tx.objectStore(META).get('user') as IDBRequest<User | undefined>),
@@ -54,7 +61,7 @@ export class IndexedDBCacheStore implements CacheStore {
 
   async write(batch: CacheWrite): Promise<void> {
     if (this.destroyed) return;
-    const db = await this.open();
+    const db = await this.database.get();
     const tx = db.transaction(ALL, 'readwrite');
     const done = committed(tx);
     try {
@@ -69,14 +76,14 @@ export class IndexedDBCacheStore implements CacheStore {
 
   /** Members last seen for a channel, for the members dialog when offline. */
   async members(channelId: string): Promise<Member[] | null> {
-    const db = await this.open();
+    const db = await this.database.get();
     const tx = db.transaction(MEMBERS, 'readonly');
     return (await settle(tx.objectStore(MEMBERS).get(channelId) as IDBRequest<Member[] | undefined>)) ?? null;
   }
 
   async saveMembers(channelId: string, members: readonly Member[]): Promise<void> {
     if (this.destroyed) return;
-    const db = await this.open();
+    const db = await this.database.get();
     const tx = db.transaction(MEMBERS, 'readwrite');
     tx.objectStore(MEMBERS).put([...members], channelId);
     await committed(tx);
@@ -84,23 +91,21 @@ export class IndexedDBCacheStore implements CacheStore {
 
   /** The people list last seen (statuses are stale offline; the app shows them as offline). */
   async presence(): Promise<Presence[]> {
-    const db = await this.open();
+    const db = await this.database.get();
     const tx = db.transaction(META, 'readonly');
     return (await settle(tx.objectStore(META).get('presence') as IDBRequest<Presence[] | undefined>)) ?? [];
   }
 
   async savePresence(presence: readonly Presence[]): Promise<void> {
     if (this.destroyed) return;
-    const db = await this.open();
+    const db = await this.database.get();
     const tx = db.transaction(META, 'readwrite');
     tx.objectStore(META).put([...presence], 'presence');
     await committed(tx);
   }
 
-  async close(): Promise<void> {
-    const db = this.db;
-    this.db = null;
-    if (db) (await db.catch(() => null))?.close();
+  close(): Promise<void> {
+    return this.database.close();
   }
 
   /** Forgets everything (sign-out on a shared computer). */
@@ -142,30 +147,6 @@ export class IndexedDBCacheStore implements CacheStore {
     );
     for (const [id, rev] of Object.entries(batch.cursors ?? {})) cursors.put(rev, id);
     await Promise.all([...touched].map((id) => trim(messages, id, this.keep)));
-  }
-
-  private open(): Promise<IDBDatabase> {
-    if (this.db) return this.db;
-    const opening = openDatabase(
-      this.databaseName,
-      1,
-      (db) => {
-        db.createObjectStore(META);
-        db.createObjectStore(CHANNELS, { keyPath: 'id' });
-        db.createObjectStore(MESSAGES, { keyPath: ['channelId', 'seq'] });
-        db.createObjectStore(CURSORS);
-        db.createObjectStore(MEMBERS);
-      },
-      // Closed under us (another tab upgrading or deleting it): reopen on the next call.
-      () => {
-        if (this.db === opening) this.db = null;
-      },
-    );
-    this.db = opening;
-    opening.catch(() => {
-      if (this.db === opening) this.db = null;
-    });
-    return opening;
   }
 }
 

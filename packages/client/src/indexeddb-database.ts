@@ -48,6 +48,39 @@ export async function openDatabase(
   return db;
 }
 
+/**
+ * One store's connection to its database: opened on first use, and again on the next use after
+ * it was closed under us (another tab upgrading or deleting it, storage cleared) or failed to open
+ * (private mode, quota), rather than caching the failure.
+ */
+export class ReopeningDatabase {
+  private db: Promise<IDBDatabase> | null = null;
+
+  constructor(
+    readonly name: string,
+    private readonly version: number,
+    private readonly upgrade: (db: IDBDatabase, oldVersion: number) => void,
+  ) {}
+
+  get(): Promise<IDBDatabase> {
+    if (this.db) return this.db;
+    const opening = openDatabase(this.name, this.version, this.upgrade, () => {
+      if (this.db === opening) this.db = null;
+    });
+    this.db = opening;
+    opening.catch(() => {
+      if (this.db === opening) this.db = null;
+    });
+    return opening;
+  }
+
+  async close(): Promise<void> {
+    const db = this.db;
+    this.db = null;
+    if (db) (await db.catch(() => null))?.close();
+  }
+}
+
 /** Deletes a database (signing out wipes the cache); resolves even if it did not exist. */
 export async function deleteDatabase(name: string): Promise<void> {
   const factory = globalThis.indexedDB as IDBFactory | undefined;

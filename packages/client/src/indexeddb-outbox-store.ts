@@ -1,4 +1,4 @@
-import { committed, openDatabase, settle } from './indexeddb-database.ts';
+import { ReopeningDatabase, committed, settle } from './indexeddb-database.ts';
 import type { OutboxStore, PendingMessage } from './outbox-store.ts';
 
 const ENTRIES = 'entries';
@@ -15,7 +15,7 @@ const BY_ID = 'clientMsgId';
  */
 export class IndexedDBOutboxStore implements OutboxStore {
   readonly databaseName: string;
-  private db: Promise<IDBDatabase> | null = null;
+  private readonly database: ReopeningDatabase;
   private channel: BroadcastChannel | null = null;
   private readonly watchers = new Set<() => void>();
   private notifyScheduled = false;
@@ -23,16 +23,20 @@ export class IndexedDBOutboxStore implements OutboxStore {
   /** `name` identifies the account (its user id): each account has its own outbox. */
   constructor(name: string) {
     this.databaseName = `segmentchat-outbox:${name}`;
+    this.database = new ReopeningDatabase(this.databaseName, 1, (db) => {
+      const store = db.createObjectStore(ENTRIES, { autoIncrement: true });
+      store.createIndex(BY_ID, 'clientMsgId', { unique: true });
+    });
   }
 
   async load(): Promise<PendingMessage[]> {
-    const db = await this.open();
+    const db = await this.database.get();
     const tx = db.transaction(ENTRIES, 'readonly');
     return settle(tx.objectStore(ENTRIES).getAll() as IDBRequest<PendingMessage[]>);
   }
 
   async put(entry: PendingMessage): Promise<void> {
-    const db = await this.open();
+    const db = await this.database.get();
     const tx = db.transaction(ENTRIES, 'readwrite', { durability: 'strict' });
     const done = committed(tx);
     const store = tx.objectStore(ENTRIES);
@@ -44,7 +48,7 @@ export class IndexedDBOutboxStore implements OutboxStore {
   }
 
   async delete(clientMsgId: string): Promise<void> {
-    const db = await this.open();
+    const db = await this.database.get();
     const tx = db.transaction(ENTRIES, 'readwrite', { durability: 'strict' });
     const done = committed(tx);
     const store = tx.objectStore(ENTRIES);
@@ -63,34 +67,10 @@ export class IndexedDBOutboxStore implements OutboxStore {
   }
 
   async close(): Promise<void> {
-    const db = this.db;
-    this.db = null;
     this.watchers.clear();
     this.channel?.close();
     this.channel = null;
-    if (db) (await db.catch(() => null))?.close();
-  }
-
-  private open(): Promise<IDBDatabase> {
-    if (this.db) return this.db;
-    const opening = openDatabase(
-      this.databaseName,
-      1,
-      (db) => {
-        const store = db.createObjectStore(ENTRIES, { autoIncrement: true });
-        store.createIndex(BY_ID, 'clientMsgId', { unique: true });
-      },
-      // Closed under us (another tab upgrading or deleting it): reopen on the next call.
-      () => {
-        if (this.db === opening) this.db = null;
-      },
-    );
-    this.db = opening;
-    // A failed open (private mode, quota) is retried on the next call rather than cached.
-    opening.catch(() => {
-      if (this.db === opening) this.db = null;
-    });
-    return opening;
+    await this.database.close();
   }
 
   /** The channel is opened lazily: a store nobody watches still tells the others it changed. */
