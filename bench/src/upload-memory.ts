@@ -10,6 +10,7 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { PROTOCOL_VERSION } from '@segmentchat/protocol';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -67,7 +68,7 @@ async function signUp(url: string): Promise<{ token: string; channelId: string }
   const { token } = (await res.json()) as { token: string };
   const ws = new WebSocket(`${url.replace('http', 'ws')}/ws`);
   await new Promise((r) => ws.once('open', r));
-  ws.send(JSON.stringify({ id: 1, type: 'hello', protocol: 1, token }));
+  ws.send(JSON.stringify({ id: 1, type: 'hello', protocol: PROTOCOL_VERSION, token }));
   type Hello = { re?: number; channels: { id: string; name: string }[] };
   const hello = await new Promise<Hello>((r) =>
     ws.on('message', (d: Buffer) => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
+import { PROTOCOL_VERSION } from '@segmentchat/protocol';
 import { launchBrowser } from '../src/browser.ts';
 import { startTestServer, type TestServer } from '../src/server-fixture.ts';
 import { ChatPage } from '../src/chat-page.ts';
@@ -48,7 +49,7 @@ describe('a visitor', () => {
     expect(await visitor.page.getByRole('button', { name: 'Join with invite code' }).count()).toBe(0);
 
     // And the server refuses it too, whatever the UI shows.
-    const refused = await visitor.page.evaluate(async () => {
+    const refused = await visitor.page.evaluate(async (protocol) => {
       const ws = new WebSocket(location.origin.replace(/^http/, 'ws') + '/ws');
       const reply = await new Promise<string>((resolve) => {
         const frames: string[] = [];
@@ -59,11 +60,11 @@ describe('a visitor', () => {
             ws.send(JSON.stringify({ id: 2, type: 'channel.create', name: 'visitors-only' }));
           if (last.re === 2) resolve(String(e.data));
         };
-        ws.onopen = () => ws.send(JSON.stringify({ id: 1, type: 'hello', protocol: 1 }));
+        ws.onopen = () => ws.send(JSON.stringify({ id: 1, type: 'hello', protocol }));
       });
       ws.close();
       return JSON.parse(reply) as { ok: boolean; error?: { code: string } };
-    });
+    }, PROTOCOL_VERSION);
     expect(refused).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
 
     // A visitor can turn into a member, in place.

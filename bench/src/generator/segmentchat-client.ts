@@ -7,6 +7,8 @@ import { BenchClient } from './bench-client.ts';
 /** A request frame as the protocol defines it: `{ id, type, ...params }` (id added on send). */
 type Request<T extends RequestType> = { type: T } & RequestParams<T>;
 
+const PRESENCE_MARK = Buffer.from('"type":"presence"');
+
 export const BENCH_PASSWORD = 'bench-load-Passw0rd';
 
 /**
@@ -43,10 +45,29 @@ export async function registerAccount(baseUrl: string, username: string): Promis
 /** Speaks the real SegmentChat protocol with a real account (token from `registerAccount`). */
 export class SegmentChatClient extends BenchClient {
   token = '';
+  /** Where this client stands in the server's presence changes, as the SDK keeps it. */
+  private presenceCursor: string | undefined;
 
   async connect(): Promise<void> {
     await this.open(this.baseUrl.replace(/^http/, 'ws') + HttpRoute.WS);
-    await this.req<'hello'>({ type: 'hello', protocol: PROTOCOL_VERSION, token: this.token });
+    const hello = await this.req<'hello'>({
+      type: 'hello',
+      protocol: PROTOCOL_VERSION,
+      token: this.token,
+      ...(this.presenceCursor !== undefined && { presenceCursor: this.presenceCursor }),
+    });
+    this.presenceCursor = hello.presenceCursor as string;
+  }
+
+  /** Presence events move the cursor on (they are rare after setup, so they may be parsed). */
+  protected override onFrame(data: Buffer): void {
+    if (this.presenceCursor !== undefined && data.indexOf(PRESENCE_MARK) !== -1) {
+      for (const item of this.decode(data.toString())) {
+        const event = item as { type?: string; cursor?: string };
+        if (event.type === 'presence' && event.cursor !== undefined) this.presenceCursor = event.cursor;
+      }
+    }
+    super.onFrame(data);
   }
 
   async join(channelId: string): Promise<number> {

@@ -149,6 +149,10 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
       ...(options.requestTimeoutMs !== undefined && { requestTimeoutMs: options.requestTimeoutMs }),
       ...(options.heartbeatMs !== undefined && { heartbeatMs: options.heartbeatMs }),
       ...(options.validateFrames !== undefined && { validate: options.validateFrames }),
+      resumeFrom: () => {
+        const presenceCursor = this.presenceTracker.cursor;
+        return presenceCursor === undefined ? {} : { presenceCursor };
+      },
     });
     this.outbox = new Outbox({
       store: options.outboxStore ?? new MemoryOutboxStore(),
@@ -364,7 +368,15 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
 
   private async onReady(hello: HelloResult): Promise<void> {
     const generation = ++this.generation;
-    if (this.userValue && this.userValue.id !== hello.user.id) this.resetAll();
+    if (this.userValue && this.userValue.id !== hello.user.id) {
+      this.resetAll();
+      if (hello.presenceDelta) {
+        // Another account (a browser's cookie changed): the delta was of the last one's people.
+        this.presenceTracker.forgetCursor();
+        this.connection.dropSocket('signed in as someone else');
+        return;
+      }
+    }
     this.userValue = hello.user;
     this.connectionIdValue = hello.connectionId;
     this.peerSelf = {
@@ -375,7 +387,7 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
     };
     const previousRead = new Map(this.directory.all().map((c) => [c.id, c.readSeq]));
     this.directory.reset(hello.channels);
-    this.presenceTracker.reset(hello.presence);
+    this.presenceTracker.hello(hello);
     const joined = new Set(hello.channels.filter((c) => c.joined).map((c) => c.id));
     for (const id of this.sync.tracked()) if (!joined.has(id)) this.dropChannel(id);
     const joinedNow: string[] = [];
@@ -471,16 +483,20 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
     'message.new': (e) => this.apply([e.message], 'live'),
     'message.updated': (e) => this.apply([e.message], 'live'),
     'channel.updated': (e) => this.applyChannel(e.channel),
-    'channel.removed': (e) => this.dropChannel(e.channelId),
+    'channel.removed': (e) => {
+      this.presenceTracker.forgetCursor();
+      this.dropChannel(e.channelId);
+    },
     // The joiner and the leaver get `channel.updated` / `channel.removed` instead.
     'member.joined': (e) => {
       if (e.member.userId !== this.userValue?.id) this.adjustMemberCount(e.channelId, 1);
     },
     'member.left': (e) => {
+      this.presenceTracker.forgetCursor();
       if (e.userId !== this.userValue?.id) this.adjustMemberCount(e.channelId, -1);
     },
-    presence: ({ type: _t, ...p }) => {
-      if (this.presenceTracker.update(p)) this.changed();
+    presence: ({ type: _t, cursor, ...p }) => {
+      if (this.presenceTracker.update(p, cursor)) this.changed();
     },
     typing: (e) => {
       if (e.userId !== this.userValue?.id) this.typing.typing(e.channelId, e.userId, e.username);

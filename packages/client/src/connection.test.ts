@@ -33,6 +33,8 @@ const helloResult = (n: number) => ({
   serverTime: 1,
   channels: [],
   presence: [],
+  presenceDelta: false,
+  presenceCursor: `e.${n}`,
   iceServers: [],
   relayKey: 'k',
   streams: [],

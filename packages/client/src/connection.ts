@@ -47,6 +47,8 @@ export interface ConnectionOptions {
   heartbeatMs?: number;
   /** Validate events and replies against the protocol schemas (on by default). */
   validate?: boolean;
+  /** What to resume from, asked at each hello (the presence cursor). */
+  resumeFrom?: () => Pick<RequestParams<'hello'>, 'presenceCursor'>;
 }
 
 interface InFlight {
@@ -214,7 +216,7 @@ export class Connection extends TypedEmitter<ConnectionEvents> {
   private sayHello(socket: WebSocketInstance): void {
     if (this.socket !== socket) return;
     this.lastFrameAt = Date.now();
-    const params: RequestParams<'hello'> = { protocol: PROTOCOL_VERSION };
+    const params: RequestParams<'hello'> = { ...this.options.resumeFrom?.(), protocol: PROTOCOL_VERSION };
     if (this.token !== undefined) params.token = this.token;
     this.send('hello', params, this.requestTimeoutMs).then(
       (hello) => {

@@ -177,4 +177,36 @@ describe('a client that loses its connection', () => {
     expect(bob.channel(channel.id)).toBeUndefined(); // a private channel left is gone from the list
     expect(alice.messages(channel.id).map((m) => m.text)).not.toContain('still there?');
   });
+
+  it('resumes presence from its cursor: what changed during the cut arrives, what it knew stays', async () => {
+    const proxy = await cuttableProxy(server.port);
+    cleanups.push(() => proxy.close());
+    const [b, c, d] = [
+      await newUser(server.url, 'bob'),
+      await newUser(server.url, 'cara'),
+      await newUser(server.url, 'dev'),
+    ];
+    const bob = newClient(proxy.url, b.token);
+    const cara = newClient(server.url, c.token);
+    const dev = newClient(server.url, d.token);
+    cleanups.push(
+      () => bob.close(),
+      () => cara.close(),
+    );
+    for (const client of [bob, cara, dev]) await client.connect();
+    await waitFor('bob sees dev', () => bob.presence(d.id)?.status === 'online');
+    dev.close();
+    await waitFor('bob sees dev leave', () => bob.presence(d.id)?.status === 'offline');
+
+    proxy.cut();
+    await waitFor('bob notices', () => bob.state !== 'online');
+    await cara.request('presence.set', { status: 'away' });
+    proxy.restore();
+    await waitFor('bob is back', () => bob.state === 'online', 30_000);
+
+    expect(bob.presence(c.id)?.status).toBe('away');
+    // A full snapshot holds only who is online or away: dev would be gone from bob's list. The
+    // delta did not mention dev, so bob keeps what it knew, last seen included.
+    expect(bob.presence(d.id)).toMatchObject({ status: 'offline', lastSeen: expect.any(Number) });
+  });
 });

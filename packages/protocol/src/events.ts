@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Channel, Id, Member, Message, Presence, Stream, Timestamp } from './entities.ts';
+import { Channel, Id, Member, Message, Presence, PresenceCursor, Stream, Timestamp } from './entities.ts';
 import { SignalPayload } from './requests.ts';
 
 /** Every event the server pushes: `{ type, ...payload }`. */
@@ -14,7 +14,8 @@ export const events = {
   'channel.removed': z.object({ channelId: Id, reason: z.enum(['left', 'removed', 'deleted']) }),
   'member.joined': z.object({ channelId: Id, member: Member }),
   'member.left': z.object({ channelId: Id, userId: Id }),
-  presence: Presence,
+  /** A user's presence changed, or they joined one of the client's channels. */
+  presence: Presence.extend({ cursor: PresenceCursor }),
   typing: z.object({ channelId: Id, userId: Id, username: z.string() }),
   signal: z.object({
     from: Id,

@@ -9,6 +9,7 @@ import {
   Member,
   Message,
   Presence,
+  PresenceCursor,
   Stream,
   Timestamp,
   User,
@@ -50,13 +51,25 @@ export const requests = {
       protocol: z.number().int(),
       /** Bearer token; browsers send the session cookie with the upgrade instead. */
       token: z.string().max(200).optional(),
+      /**
+       * The `presenceCursor` of the client's last hello, advanced by each `presence` event's
+       * `cursor`: the server then sends only the presence that changed since (`presenceDelta`).
+       */
+      presenceCursor: PresenceCursor.optional(),
     }),
     result: z.object({
       user: User,
       connectionId: Id,
       serverTime: Timestamp,
       channels: z.array(Channel),
+      /**
+       * `presenceDelta: false`: everyone online or away who shares a channel with the caller
+       * (replace what you had). `true`: only those whose presence changed since the given cursor,
+       * any status (merge into what you had).
+       */
       presence: z.array(Presence),
+      presenceDelta: z.boolean(),
+      presenceCursor: PresenceCursor,
       iceServers: z.array(IceServer),
       /** Secret for signing messages that a hosted channel's host relays for this user. */
       relayKey: z.string(),

@@ -6,7 +6,7 @@ import { requests } from './requests.ts';
 import { PROTOCOL_VERSION } from './version.ts';
 
 /** Hash of every wire schema. When it changes, bump PROTOCOL_VERSION and update both lines. */
-const KNOWN = { version: 1, hash: '6ddba48f447b3135' };
+const KNOWN = { version: 2, hash: 'ef0a9355ae55319a' };
 
 function wireShape(): string {
   const shape: Record<string, unknown> = {};

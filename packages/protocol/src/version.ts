@@ -5,5 +5,8 @@
  *
  * History:
  * 1. First version: hello, channels, messages, sync, presence, typing, signal, streams, host relay.
+ * 2. Presence cursors: `hello` takes the last `presenceCursor` and may answer with only what
+ *    changed since (`presenceDelta`); `presence` events carry their `cursor`. A thousand clients
+ *    reconnecting to one channel no longer get a thousand presence entries each.
  */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;

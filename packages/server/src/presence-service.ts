@@ -1,9 +1,20 @@
+import { randomBytes } from 'node:crypto';
 import type { Presence, PresenceStatus } from '@segmentchat/protocol';
 import type { Bus } from './bus.ts';
 import type { ChannelService } from './channel-service.ts';
 import type { Store, UserRow } from './store.ts';
 
-interface Online {
+/** Where a user's latest presence change stands in the stream, and whom it concerns. */
+interface Change {
+  /** The change's number in this process's stream of presence changes. */
+  seq: number;
+  /** The user's channels: who shares one is told of the change. */
+  channelIds: readonly string[];
+  /** When the user last joined a channel: their own older cursors miss its members. */
+  joinedSeq: number;
+}
+
+interface Online extends Change {
   username: string;
   /**
    * Status per open connection: a user is online if any connection is, away if all are. An
@@ -20,9 +31,23 @@ interface Online {
   } | null;
 }
 
+interface Departed extends Change {
+  username: string;
+  lastSeen: number;
+}
+
+/** Users gone offline kept for presence deltas; past this, the oldest go and old cursors get everything. */
+const DEPARTED_KEPT = 50_000;
+
 /**
  * Who is online, per user across all of its connections, and typing indicators. Presence is
  * pushed to everyone who shares a channel with the user, once per connection.
+ *
+ * Every change is numbered. A client hands back the number it has seen (its presence cursor)
+ * when it reconnects and gets only the changes since, so a thousand members of one channel
+ * reconnecting at once cost a thousand small hellos instead of a million presence entries. A
+ * change of anyone's channel membership makes older cursors worthless (whom a user shares a
+ * channel with is not kept per change), and so does a restart (the epoch differs).
  *
  * A user whose last connection closes keeps their status for a grace period (`graceMs`) before
  * going offline: a page reload, a phone switching networks or a server restart then does not
@@ -33,6 +58,12 @@ export class PresenceService {
   private readonly online = new Map<string, Online>();
   /** Users in their grace period, by the channels they were in (they have no connection there). */
   private readonly lingeringIn = new Map<string, Set<string>>();
+  /** Users who went offline since this process started, oldest change first. */
+  private readonly departed = new Map<string, Departed>();
+  private readonly epoch = randomBytes(6).toString('base64url');
+  private seq = 0;
+  /** A cursor below this cannot be answered with a delta (a membership changed after it). */
+  private deltaFloor = 0;
   /** Set by `close`: the store is going, so nothing more is recorded. */
   private closed = false;
   /** Last-seen times waiting for this turn's write, and that write. */
@@ -44,15 +75,32 @@ export class PresenceService {
     private readonly bus: Bus,
     private readonly channels: ChannelService,
     private readonly graceMs = 0,
-  ) {}
+  ) {
+    bus.subscribe((m) => {
+      if (m.kind === 'membership') this.membershipChanged(m.userId, m.channelId, m.joined);
+    });
+  }
 
   async connect(user: UserRow, connectionId: string): Promise<void> {
     const before = this.status(user.id);
-    const entry = this.online.get(user.id) ?? { username: user.username, connections: [], lingering: null };
+    const gone = this.departed.get(user.id);
+    let entry = this.online.get(user.id);
+    // A visitor who registered comes back under their new name: that is news too.
+    const renamed = (entry ?? gone) !== undefined && (entry ?? gone)!.username !== user.username;
+    entry ??= {
+      username: user.username,
+      connections: [],
+      lingering: null,
+      seq: gone?.seq ?? 0,
+      channelIds: gone?.channelIds ?? [],
+      joinedSeq: gone?.joinedSeq ?? 0,
+    };
+    entry.username = user.username;
     this.endGrace(user.id, entry);
     entry.connections.push({ id: connectionId, status: 'online' });
     this.online.set(user.id, entry);
-    await this.announce(user.id, entry.username, before, null);
+    this.departed.delete(user.id);
+    await this.announce(user.id, entry.username, renamed ? null : before, null);
   }
 
   async set(user: UserRow, connectionId: string, status: 'online' | 'away'): Promise<void> {
@@ -126,10 +174,34 @@ export class PresenceService {
   }
 
   /**
-   * Presence of those users who are online or away (for `hello`). The gateway passes the users
-   * it sees in the caller's channels, so this stays in memory: a database check per online user
-   * would make each hello cost O(online users) queries.
+   * The presence part of a `hello` reply. With a cursor of this process that no membership change
+   * has outdated (someone leaving a channel, or the caller joining one): the changes since it to users sharing one of `channelIds`, whatever their
+   * status. Otherwise everyone online or away among `coMembers()` (the gateway knows them from
+   * its subscriptions, so this stays in memory: a database check per online user would make each
+   * hello cost O(online users) queries).
    */
+  hello(
+    userId: string,
+    cursor: string | undefined,
+    channelIds: ReadonlySet<string>,
+    coMembers: () => Iterable<string>,
+  ): { presence: Presence[]; presenceDelta: boolean; presenceCursor: string } {
+    const presenceCursor = this.cursor();
+    const since = this.parseCursor(cursor);
+    if (since === null || since < (this.online.get(userId)?.joinedSeq ?? 0))
+      return { presence: this.snapshot(coMembers()), presenceDelta: false, presenceCursor };
+    const shares = (c: Change) => c.seq > since && c.channelIds.some((id) => channelIds.has(id));
+    const presence: Presence[] = [];
+    for (const [userId, entry] of this.online)
+      if (shares(entry))
+        presence.push({ userId, username: entry.username, status: this.status(userId), lastSeen: null });
+    for (const [userId, gone] of this.departed)
+      if (shares(gone))
+        presence.push({ userId, username: gone.username, status: 'offline', lastSeen: gone.lastSeen });
+    return { presence, presenceDelta: true, presenceCursor };
+  }
+
+  /** Presence of those of `userIds` who are online or away. */
   snapshot(userIds: Iterable<string>): Presence[] {
     const out: Presence[] = [];
     for (const id of userIds) {
@@ -137,6 +209,39 @@ export class PresenceService {
       if (entry) out.push({ userId: id, username: entry.username, status: this.status(id), lastSeen: null });
     }
     return out;
+  }
+
+  private cursor(): string {
+    return `${this.epoch}.${this.seq}`;
+  }
+
+  /** The change number a cursor stands for, or null if a delta from it would not be complete. */
+  private parseCursor(cursor: string | undefined): number | null {
+    if (cursor === undefined) return null;
+    const dot = cursor.lastIndexOf('.');
+    if (cursor.slice(0, dot) !== this.epoch) return null;
+    const since = Number(cursor.slice(dot + 1));
+    if (!Number.isSafeInteger(since) || since < this.deltaFloor || since > this.seq) return null;
+    return since;
+  }
+
+  /**
+   * Someone joined or left a channel. A leaver may stop sharing a channel with people who are
+   * away and would keep showing them, so no cursor from before gets a delta. A joiner's change is
+   * numbered: deltas after it include them for the channel's members, and the joiner's own
+   * cursors from before it get everyone. One who is online is announced to the channel, so its
+   * members (who may never have shared a channel with them) see them at once.
+   */
+  private membershipChanged(userId: string, channelId: string, joined: boolean): void {
+    const entry = this.online.get(userId) ?? this.departed.get(userId);
+    if (!joined) this.deltaFloor = ++this.seq;
+    if (!entry) return; // not seen since this process started: its cursors are all worthless
+    const others = entry.channelIds.filter((id) => id !== channelId);
+    entry.channelIds = joined ? [...others, channelId] : others;
+    if (!joined) return;
+    entry.joinedSeq = entry.seq = ++this.seq;
+    if (this.online.get(userId) !== entry) return;
+    this.publish(userId, entry, [channelId], { status: this.status(userId), lastSeen: null });
   }
 
   async typing(user: UserRow, channelId: string): Promise<void> {
@@ -158,6 +263,19 @@ export class PresenceService {
     if (this.online.get(userId) !== entry || entry.connections.length > 0) return;
     this.endGrace(userId, entry);
     this.online.delete(userId);
+    const gone: Departed = {
+      username: entry.username,
+      lastSeen: since,
+      seq: entry.seq,
+      channelIds: entry.channelIds,
+      joinedSeq: entry.joinedSeq,
+    };
+    this.departed.set(userId, gone);
+    if (this.departed.size > DEPARTED_KEPT) {
+      const [oldest, dropped] = this.departed.entries().next().value!;
+      this.departed.delete(oldest);
+      this.deltaFloor = Math.max(this.deltaFloor, dropped.seq);
+    }
     await this.recordLastSeen(userId, since);
     await this.announce(userId, entry.username, before, since);
   }
@@ -177,19 +295,37 @@ export class PresenceService {
     return this.lastSeenWritten;
   }
 
+  /** Tells everyone who shares a channel with the user of a change of status (`before`: null forces it). */
   private async announce(
     userId: string,
     username: string,
-    before: PresenceStatus,
+    before: PresenceStatus | null,
     lastSeen: number | null,
   ): Promise<void> {
-    const status = this.status(userId);
-    if (status === before) return;
+    if (this.status(userId) === before) return;
     const channelIds = await this.store.memberChannelIds(userId);
+    // The status may have moved on during the read; whatever it is now is what goes out.
+    const status = this.status(userId);
+    const change = status === 'offline' ? this.departed.get(userId) : this.online.get(userId);
+    if (change) change.channelIds = channelIds;
+    this.publish(userId, change ?? { username, seq: 0, channelIds, joinedSeq: 0 }, channelIds, {
+      status,
+      lastSeen: status === 'offline' ? lastSeen : null,
+    });
+  }
+
+  /** Numbers a change to the user's presence and sends it to the channels' connections. */
+  private publish(
+    userId: string,
+    change: Change & { username: string },
+    channelIds: readonly string[],
+    state: Pick<Presence, 'status' | 'lastSeen'>,
+  ): void {
+    change.seq = ++this.seq;
     this.bus.publish({
       kind: 'channels',
-      channelIds,
-      event: { type: 'presence', userId, username, status, lastSeen },
+      channelIds: [...channelIds],
+      event: { type: 'presence', userId, username: change.username, ...state, cursor: this.cursor() },
     });
   }
 }

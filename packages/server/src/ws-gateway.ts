@@ -272,6 +272,16 @@ export class WsGateway {
       const locked = user.mustChangePassword;
       for (const ch of locked ? [] : await store.memberChannelIds(user.id)) this.subscribe(conn, ch, true);
       await presence.connect(user, conn.id);
+      const channelList = locked ? [] : await channels.list(user);
+      const streams = locked ? [] : await this.services.streams.list(user);
+      // Last, in the turn of the reply: a presence event queued before it is older than the
+      // snapshot, and one queued after it carries a later cursor.
+      const presenceReply = presence.hello(
+        user.id,
+        locked ? undefined : frame.params.presenceCursor,
+        conn.channels,
+        () => (locked ? [] : this.coMembers(conn)),
+      );
       conn.reply(frame.id, {
         user: {
           id: user.id,
@@ -281,11 +291,11 @@ export class WsGateway {
         },
         connectionId: conn.id,
         serverTime: Date.now(),
-        channels: locked ? [] : await channels.list(user),
-        presence: locked ? [] : presence.snapshot(this.coMembers(conn)),
+        channels: channelList,
+        ...presenceReply,
         iceServers: config.iceServers,
         relayKey: this.services.relayKey(user.id),
-        streams: locked ? [] : await this.services.streams.list(user),
+        streams,
       });
       return true;
     } catch (e) {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AdminRoute, adminPath } from '@segmentchat/protocol';
+import { AdminRoute, PROTOCOL_VERSION, adminPath } from '@segmentchat/protocol';
 import type { AdminUser, AuditEntry, CreateUserResult, Page, SessionResult } from '@segmentchat/protocol';
 import { adminSession, call, login } from './admin-test-kit.ts';
 import { TestClient, api, register } from './test-client.ts';
@@ -99,7 +99,9 @@ describe('admin: users', () => {
       (await api(srv.url, '/api/auth/me', undefined, { authorization: `Bearer ${bob.token}` })).status,
     ).toBe(401);
     const again = await TestClient.open(srv.url);
-    await expect(again.request('hello', { protocol: 1, token: bob.token })).rejects.toMatchObject({
+    await expect(
+      again.request('hello', { protocol: PROTOCOL_VERSION, token: bob.token }),
+    ).rejects.toMatchObject({
       code: 'UNAUTHENTICATED',
     });
     const entry = (await audit())[0]!;

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import type { Presence } from '@segmentchat/protocol';
+import { PresenceTracker } from './presence-tracker.ts';
+
+const p = (userId: string, status: Presence['status']): Presence => ({
+  userId,
+  username: userId,
+  status,
+  lastSeen: status === 'offline' ? 5 : null,
+});
+
+describe('PresenceTracker', () => {
+  it('replaces everything on a full hello and merges a delta', () => {
+    const t = new PresenceTracker();
+    t.hello({ presence: [p('a', 'online'), p('b', 'online')], presenceDelta: false, presenceCursor: 'e.1' });
+    t.update(p('c', 'offline'));
+    t.hello({ presence: [p('b', 'away')], presenceDelta: true, presenceCursor: 'e.4' });
+    expect(t.all().map((x) => [x.userId, x.status])).toEqual([
+      ['a', 'online'],
+      ['b', 'away'],
+      ['c', 'offline'],
+    ]);
+    t.hello({ presence: [p('a', 'online')], presenceDelta: false, presenceCursor: 'e.9' });
+    expect(t.all().map((x) => x.userId)).toEqual(['a']);
+  });
+
+  it('moves its cursor forward with events of the same server run only', () => {
+    const t = new PresenceTracker();
+    expect(t.cursor).toBeUndefined();
+    t.hello({ presence: [], presenceDelta: false, presenceCursor: 'e.10' });
+    t.update(p('a', 'online'), 'e.12');
+    expect(t.cursor).toBe('e.12');
+    t.update(p('a', 'away'), 'e.11'); // late, older: the cursor stays
+    expect(t.cursor).toBe('e.12');
+    t.update(p('a', 'online'), 'other.99'); // another run's: never later
+    expect(t.cursor).toBe('e.12');
+    t.forgetCursor();
+    t.update(p('a', 'away'), 'e.20'); // without a base, an event alone is not a complete view
+    expect(t.cursor).toBeUndefined();
+  });
+});
