@@ -62,6 +62,8 @@ export class PresenceService {
   private readonly departed = new Map<string, Departed>();
   private readonly epoch = randomBytes(6).toString('base64url');
   private seq = 0;
+  /** Channel ids seen, each kept once (`interned`); a deleted channel's id stays, a few bytes. */
+  private readonly channelIds = new Map<string, string>();
   /** A cursor below this cannot be answered with a delta (a membership changed after it). */
   private deltaFloor = 0;
   /** Set by `close`: the store is going, so nothing more is recorded. */
@@ -211,6 +213,16 @@ export class PresenceService {
     return out;
   }
 
+  /**
+   * One copy of each channel id for all users' lists: every read from the database makes new
+   * strings, and fifteen thousand idle users would each hold their own.
+   */
+  private interned(channelId: string): string {
+    let id = this.channelIds.get(channelId);
+    if (id === undefined) this.channelIds.set(channelId, (id = channelId));
+    return id;
+  }
+
   private cursor(): string {
     return `${this.epoch}.${this.seq}`;
   }
@@ -237,7 +249,7 @@ export class PresenceService {
     if (!joined) this.deltaFloor = ++this.seq;
     if (!entry) return; // not seen since this process started: its cursors are all worthless
     const others = entry.channelIds.filter((id) => id !== channelId);
-    entry.channelIds = joined ? [...others, channelId] : others;
+    entry.channelIds = joined ? [...others, this.interned(channelId)] : others;
     if (!joined) return;
     entry.joinedSeq = entry.seq = ++this.seq;
     if (this.online.get(userId) !== entry) return;
@@ -307,7 +319,7 @@ export class PresenceService {
     // The status may have moved on during the read; whatever it is now is what goes out.
     const status = this.status(userId);
     const change = status === 'offline' ? this.departed.get(userId) : this.online.get(userId);
-    if (change) change.channelIds = channelIds;
+    if (change) change.channelIds = channelIds.map((id) => this.interned(id));
     this.publish(userId, change ?? { username, seq: 0, channelIds, joinedSeq: 0 }, channelIds, {
       status,
       lastSeen: status === 'offline' ? lastSeen : null,
