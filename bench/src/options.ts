@@ -1,6 +1,6 @@
 import { ALL_TARGETS, type TargetKind } from './targets.ts';
 
-export const SCENARIOS = ['hot', 'many', 'idle', 'storm', 'store', 'slow'] as const;
+export const SCENARIOS = ['hot', 'burst', 'many', 'idle', 'storm', 'store', 'slow'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export interface BenchOptions {
@@ -12,6 +12,7 @@ export interface BenchOptions {
   /** Generator processes; 0 = one per generator core, at least one per 5,000 clients. */
   generators: number;
   hot: { members: number; senders: number; rates: number[]; stepMs: number };
+  burst: { members: number; senders: number; burst: number; everyMs: number; durationMs: number };
   many: { clients: number; minRoom: number; maxRoom: number; zipf: number; rate: number; durationMs: number };
   idle: { counts: number[]; roomSize: number; settleMs: number };
   storm: { clients: number; missed: number };
@@ -44,6 +45,9 @@ const FULL: Omit<
     rates: [10e3, 25e3, 50e3, 100e3, 200e3, 300e3, 500e3, 750e3, 1e6, 1.5e6, 2e6, 3e6],
     stepMs: 3000,
   },
+  // The issue's CPU figures: 1 room x 500 members, bursts of ~100-byte messages. 250k deliveries/s
+  // on average, in bursts of 100 messages (50k deliveries) that the generator drains in between.
+  burst: { members: 500, senders: 10, burst: 10, everyMs: 200, durationMs: 5000 },
   many: { clients: 5000, minRoom: 5, maxRoom: 50, zipf: 1, rate: 100e3, durationMs: 5000 },
   // 12 s: V8's memory reducer collects about 8 s after allocation slows, so the reading is the
   // memory an idle server keeps, not the garbage its clients' setup left (±1 KB per client).
@@ -57,6 +61,7 @@ const FULL: Omit<
 const QUICK: typeof FULL = {
   payloadBytes: 100,
   hot: { members: 200, senders: 10, rates: [20e3, 100e3, 500e3], stepMs: 1000 },
+  burst: { members: 200, senders: 10, burst: 10, everyMs: 200, durationMs: 1500 },
   many: { clients: 500, minRoom: 5, maxRoom: 50, zipf: 1, rate: 20e3, durationMs: 1500 },
   idle: { counts: [500, 1500], roomSize: 50, settleMs: 500 },
   storm: { clients: 200, missed: 20 },
@@ -67,10 +72,11 @@ const QUICK: typeof FULL = {
 export const USAGE = `npm run bench -- [flags]
   --quick                      smoke run with small sizes (2-4 minutes for all targets)
   --targets a,b                ${ALL_TARGETS.join(', ')} (default: all available)
-  --scenarios a,b              hot, many, idle, storm, store, slow (default: all)
+  --scenarios a,b              hot, burst, many, idle, storm, store, slow (default: all)
   --payload N                  message size in bytes (100)
   --generators N               generator processes (default: auto)
   --hot-members N --hot-senders N --hot-rates d1,d2,... (offered deliveries/s) --step-ms N
+  --burst-members N --burst-senders N --burst-size N --burst-every-ms N --burst-ms N
   --many-clients N --many-rate D (offered deliveries/s) --many-ms N
   --idle-counts n1,n2          idle clients to measure at (5000,15000)
   --idle-settle-ms N           wait before each memory reading (12000)
@@ -153,6 +159,11 @@ export function parseOptions(argv: string[]): BenchOptions {
   take('hot-senders', (v) => (opts.hot.senders = num(v, 'hot-senders')));
   take('hot-rates', (v) => (opts.hot.rates = list(v).map((x) => num(x, 'hot-rates'))));
   take('step-ms', (v) => (opts.hot.stepMs = num(v, 'step-ms')));
+  take('burst-members', (v) => (opts.burst.members = num(v, 'burst-members')));
+  take('burst-senders', (v) => (opts.burst.senders = num(v, 'burst-senders')));
+  take('burst-size', (v) => (opts.burst.burst = num(v, 'burst-size')));
+  take('burst-every-ms', (v) => (opts.burst.everyMs = num(v, 'burst-every-ms')));
+  take('burst-ms', (v) => (opts.burst.durationMs = num(v, 'burst-ms')));
   take('many-clients', (v) => (opts.many.clients = num(v, 'many-clients')));
   take('many-rate', (v) => (opts.many.rate = num(v, 'many-rate')));
   take('many-ms', (v) => (opts.many.durationMs = num(v, 'many-ms')));

@@ -12,6 +12,7 @@ import { formatProfile, summarizeProfile } from './profile-summary.ts';
 import { machineLine, resultTable, serverVersionLine, writePerformanceDoc } from './report.ts';
 import { Results } from './results.ts';
 import { killAllServers, type StartOptions } from './server-process.ts';
+import { hotBursts } from './scenarios/hot-bursts.ts';
 import { hotRoom } from './scenarios/hot-room.ts';
 import { idleMemory } from './scenarios/idle-memory.ts';
 import { manyRooms } from './scenarios/many-rooms.ts';
@@ -24,6 +25,7 @@ const RESULTS_DIR = join(REPO_ROOT, 'bench', 'results');
 
 const TITLES: Record<ScenarioName, string> = {
   hot: '1. Hot room',
+  burst: '1b. Hot room bursts',
   many: '2. Many rooms',
   idle: '3. Idle connections',
   storm: '4. Reconnect storm',
@@ -192,6 +194,8 @@ function runScenario(
   switch (scenario) {
     case 'hot':
       return hotRoom(target, opts, results);
+    case 'burst':
+      return hotBursts(target, opts, results);
     case 'many':
       return manyRooms(target, opts, results);
     case 'idle':

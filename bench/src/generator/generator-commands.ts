@@ -14,7 +14,10 @@ export interface ClientSpec {
 export interface SendPlan {
   client: number;
   room: string;
+  /** Messages per second. */
   rate: number;
+  /** Messages sent back to back at each scheduled time (default 1); with more, senders start together. */
+  burst?: number;
 }
 
 export interface RunCommand {

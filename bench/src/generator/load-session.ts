@@ -102,8 +102,9 @@ export class LoadSession implements ClientEvents {
     this.begin(cmd.run);
     const slow = cmd.slow.map((idx) => this.clients.get(idx)).filter((c) => c !== undefined);
     const senders = cmd.sends.map((plan) => {
-      const interval = 1e6 / plan.rate;
-      return { client: this.client(plan.client), room: plan.room, interval, next: 0, sent: 0 };
+      const burst = plan.burst ?? 1;
+      const interval = (1e6 * burst) / plan.rate;
+      return { client: this.client(plan.client), room: plan.room, interval, burst, next: 0, sent: 0 };
     });
     await this.waitUntil(cmd.startUs);
     for (const client of slow) {
@@ -117,16 +118,19 @@ export class LoadSession implements ClientEvents {
       }
     }, SLOW_READ_EVERY_MS);
     const endUs = cmd.startUs + cmd.durationMs * 1000;
-    for (const s of senders) s.next = cmd.startUs + Math.random() * s.interval;
+    // Steady senders start at random phases; bursts start together, so each hits the room at once.
+    for (const s of senders) s.next = cmd.startUs + (s.burst > 1 ? 0 : Math.random() * s.interval);
     const meter = new CpuMeter('self');
     await new Promise<void>((resolve) => {
       const tick = () => {
         const now = nowUs();
         for (const s of senders) {
           while (s.next <= now && s.next < endUs) {
-            s.client.send(s.room, markerText(s.next, s.client.idx, cmd.run, cmd.payloadBytes));
-            this.sendLag.record(now - s.next);
-            s.sent += 1;
+            for (let i = 0; i < s.burst; i += 1) {
+              s.client.send(s.room, markerText(s.next, s.client.idx, cmd.run, cmd.payloadBytes));
+              this.sendLag.record(now - s.next);
+              s.sent += 1;
+            }
             s.next += s.interval;
           }
         }
