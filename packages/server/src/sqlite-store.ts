@@ -345,12 +345,6 @@ export class SqliteStore implements Store {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (author_id, client_msg_id) WHERE author_id IS NOT NULL DO NOTHING`,
     );
-    // Most messages carry no attachments: this one leaves the column to its default, '[]'.
-    const insertPlain = this.q(
-      `INSERT INTO messages (id, channel_id, seq, rev, author_id, author_name, client_msg_id, kind, text, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (author_id, client_msg_id) WHERE author_id IS NOT NULL DO NOTHING`,
-    );
     const channelCounters = this.q('SELECT last_seq, rev FROM channels WHERE id = ?');
     const userExists = this.q('SELECT 1 FROM users WHERE id = ?');
     // IMMEDIATE takes the write lock first, so the counters read below are the latest (a second
@@ -383,33 +377,18 @@ export class SqliteStore implements Store {
           const rev = c.rev + 1;
           let changes: number;
           try {
-            changes = (
-              m.attachments.length === 0
-                ? insertPlain.run(
-                    m.id,
-                    m.channelId,
-                    seq,
-                    rev,
-                    m.authorId,
-                    m.authorName,
-                    m.clientMsgId,
-                    m.kind,
-                    m.text,
-                    m.createdAt,
-                  )
-                : insert.run(
-                    m.id,
-                    m.channelId,
-                    seq,
-                    rev,
-                    m.authorId,
-                    m.authorName,
-                    m.clientMsgId,
-                    m.kind,
-                    m.text,
-                    JSON.stringify(m.attachments),
-                    m.createdAt,
-                  )
+            changes = insert.run(
+              m.id,
+              m.channelId,
+              seq,
+              rev,
+              m.authorId,
+              m.authorName,
+              m.clientMsgId,
+              m.kind,
+              m.text,
+              JSON.stringify(m.attachments),
+              m.createdAt,
             ).changes;
           } catch (e) {
             // One statement failing (a constraint) undoes only itself and the transaction goes
