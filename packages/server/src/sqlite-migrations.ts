@@ -112,54 +112,14 @@ const migrations: string[] = [
   );
   CREATE INDEX uploads_channel ON uploads(channel_id);
   `,
-  // 4. Sends per second (issue 7): messages without foreign keys. Every insert probed both parent
-  // indexes, though appendMessages reads the channel row in the same transaction anyway and now
-  // looks each author up once per batch. What the keys did on delete, triggers do: a deleted
-  // channel takes its messages with it, a deleted user's messages stay without an author. The
-  // rows are copied as they are (rowids too); the indexes are the same as before.
-  `
-  CREATE TABLE messages_v4 (
-    id TEXT PRIMARY KEY,
-    channel_id TEXT NOT NULL,
-    seq INTEGER NOT NULL,
-    rev INTEGER NOT NULL,
-    author_id TEXT,
-    author_name TEXT NOT NULL,
-    client_msg_id TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    text TEXT NOT NULL,
-    attachments TEXT NOT NULL DEFAULT '[]',
-    created_at INTEGER NOT NULL,
-    edited_at INTEGER,
-    deleted INTEGER NOT NULL DEFAULT 0
-  );
-  INSERT INTO messages_v4 (rowid, id, channel_id, seq, rev, author_id, author_name, client_msg_id, kind, text,
-      attachments, created_at, edited_at, deleted)
-    SELECT rowid, id, channel_id, seq, rev, author_id, author_name, client_msg_id, kind, text,
-      attachments, created_at, edited_at, deleted
-    FROM messages ORDER BY rowid;
-  DROP TABLE messages;
-  ALTER TABLE messages_v4 RENAME TO messages;
-  CREATE UNIQUE INDEX messages_seq ON messages(channel_id, seq);
-  CREATE UNIQUE INDEX messages_rev ON messages(channel_id, rev);
-  -- Exactly-once: a resend of the same clientMsgId by the same author finds the first copy.
-  CREATE UNIQUE INDEX messages_dedup ON messages(author_id, client_msg_id) WHERE author_id IS NOT NULL;
-  CREATE TRIGGER messages_channel_deleted AFTER DELETE ON channels BEGIN
-    DELETE FROM messages WHERE channel_id = OLD.id;
-  END;
-  CREATE TRIGGER messages_author_deleted AFTER DELETE ON users BEGIN
-    UPDATE messages SET author_id = NULL WHERE author_id = OLD.id;
-  END;
-  `,
 ];
 
-/** Brings the schema up to `to` (tests stop early to make a database as an older server left it). */
-export function migrate(db: Database, to = migrations.length): void {
+export function migrate(db: Database): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > migrations.length) {
     throw new Error(`Database schema ${current} is newer than this server (${migrations.length})`);
   }
-  for (let v = current; v < to; v++) {
+  for (let v = current; v < migrations.length; v++) {
     db.transaction(() => {
       db.exec(migrations[v]!);
       db.pragma(`user_version = ${v + 1}`);

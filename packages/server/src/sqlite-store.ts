@@ -345,8 +345,6 @@ export class SqliteStore implements Store {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (author_id, client_msg_id) WHERE author_id IS NOT NULL DO NOTHING`,
     );
-    const channelCounters = this.q('SELECT last_seq, rev FROM channels WHERE id = ?');
-    const userExists = this.q('SELECT 1 FROM users WHERE id = ?');
     // IMMEDIATE takes the write lock first, so the counters read below are the latest (a second
     // writer such as the admin CLI cannot slip in between), and one commit (one fsync) covers the
     // whole batch.
@@ -354,25 +352,15 @@ export class SqliteStore implements Store {
       .transaction((): AppendResult[] => {
         /** Each channel's counters as this batch advances them; null for a channel that is gone. */
         const counters = new Map<string, { lastSeq: number; rev: number; changed: boolean } | null>();
-        /**
-         * Whether each author still exists, looked up once per batch: messages have no foreign
-         * keys (migration 4), and in this transaction no one can delete a user.
-         */
-        const authors = new Map<string, boolean>();
         const results = batch.map((m): AppendResult => {
           let c = counters.get(m.channelId);
           if (c === undefined) {
-            const row = channelCounters.get(m.channelId) as Row | undefined;
+            const row = this.q('SELECT last_seq, rev FROM channels WHERE id = ?').get(m.channelId) as
+              Row | undefined;
             c = row ? { lastSeq: row.last_seq as number, rev: row.rev as number, changed: false } : null;
             counters.set(m.channelId, c);
           }
           if (!c) return { status: 'refused', reason: 'Channel is gone' };
-          let known = authors.get(m.authorId);
-          if (known === undefined) {
-            known = userExists.get(m.authorId) !== undefined;
-            authors.set(m.authorId, known);
-          }
-          if (!known) return { status: 'refused', reason: 'Author is gone' };
           const seq = c.lastSeq + 1;
           const rev = c.rev + 1;
           let changes: number;
@@ -391,8 +379,8 @@ export class SqliteStore implements Store {
               m.createdAt,
             ).changes;
           } catch (e) {
-            // One statement failing (a constraint) undoes only itself and the transaction goes
-            // on; anything that ended the transaction is fatal.
+            // One statement failing (the author deleted meanwhile: a foreign key) undoes only
+            // itself and the transaction goes on; anything that ended the transaction is fatal.
             if (!this.db.inTransaction) throw e;
             return { status: 'refused', reason: e instanceof Error ? e.message : String(e) };
           }
