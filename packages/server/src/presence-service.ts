@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Presence, PresenceStatus } from '@segmentchat/protocol';
 import type { Bus } from './bus.ts';
 import type { ChannelService } from './channel-service.ts';
+import { PresenceChangeLog } from './presence-change-log.ts';
 import type { Store, UserRow } from './store.ts';
 
 /** Where a user's latest presence change stands in the stream, and whom it concerns. */
@@ -62,6 +63,7 @@ export class PresenceService {
   private readonly departed = new Map<string, Departed>();
   private readonly epoch = randomBytes(6).toString('base64url');
   private seq = 0;
+  private readonly log = new PresenceChangeLog();
   /** Channel ids seen, each kept once (`interned`); a deleted channel's id stays, a few bytes. */
   private readonly channelIds = new Map<string, string>();
   /** A cursor below this cannot be answered with a delta (a membership changed after it). */
@@ -177,8 +179,8 @@ export class PresenceService {
 
   /**
    * The presence part of a `hello` reply. With a cursor of this process that no membership change
-   * has outdated (someone leaving a channel, or the caller joining one): the changes since it to users sharing one of `channelIds`, whatever their
-   * status. Otherwise everyone online or away among `coMembers()` (the gateway knows them from
+   * has outdated (someone leaving a channel, or the caller joining one): the changes since it to
+   * users sharing one of `channelIds`, whatever their status. Otherwise everyone online or away among `coMembers()` (the gateway knows them from
    * its subscriptions, so this stays in memory: a database check per online user would make each
    * hello cost O(online users) queries).
    */
@@ -192,14 +194,16 @@ export class PresenceService {
     const since = this.parseCursor(cursor);
     if (since === null || since < (this.online.get(userId)?.joinedSeq ?? 0))
       return { presence: this.snapshot(coMembers()), presenceDelta: false, presenceCursor };
-    const shares = (c: Change) => c.seq > since && c.channelIds.some((id) => channelIds.has(id));
     const presence: Presence[] = [];
-    for (const [userId, entry] of this.online)
-      if (shares(entry))
-        presence.push({ userId, username: entry.username, status: this.status(userId), lastSeen: null });
-    for (const [userId, gone] of this.departed)
-      if (shares(gone))
-        presence.push({ userId, username: gone.username, status: 'offline', lastSeen: gone.lastSeen });
+    for (const id of this.log.since(since, (u) => this.record(u)?.seq)) {
+      const entry = this.online.get(id);
+      const gone = entry ? undefined : this.departed.get(id)!;
+      if (!(entry ?? gone)!.channelIds.some((c) => channelIds.has(c))) continue;
+      if (entry)
+        presence.push({ userId: id, username: entry.username, status: this.status(id), lastSeen: null });
+      else
+        presence.push({ userId: id, username: gone!.username, status: 'offline', lastSeen: gone!.lastSeen });
+    }
     return { presence, presenceDelta: true, presenceCursor };
   }
 
@@ -251,7 +255,7 @@ export class PresenceService {
     const others = entry.channelIds.filter((id) => id !== channelId);
     entry.channelIds = joined ? [...others, this.interned(channelId)] : others;
     if (!joined) return;
-    entry.joinedSeq = entry.seq = ++this.seq;
+    entry.joinedSeq = this.stamp(userId, entry);
     if (this.online.get(userId) !== entry) return;
     this.publish(userId, entry, [channelId], { status: this.status(userId), lastSeen: null });
   }
@@ -326,6 +330,22 @@ export class PresenceService {
     });
   }
 
+  private record(userId: string): Change | undefined {
+    return this.online.get(userId) ?? this.departed.get(userId);
+  }
+
+  /** Gives the user's record the next change number, and logs it. */
+  private stamp(userId: string, change: Change): number {
+    change.seq = ++this.seq;
+    this.log.add(change.seq, userId);
+    const records = this.online.size + this.departed.size;
+    if (this.log.length > 2 * records + 1024) {
+      const all = (map: Map<string, Change>) => [...map].map(([id, c]): [string, number] => [id, c.seq]);
+      this.log.rebuild([...all(this.online), ...all(this.departed)]);
+    }
+    return change.seq;
+  }
+
   /** Numbers a change to the user's presence and sends it to the channels' connections. */
   private publish(
     userId: string,
@@ -333,7 +353,7 @@ export class PresenceService {
     channelIds: readonly string[],
     state: Pick<Presence, 'status' | 'lastSeen'>,
   ): void {
-    change.seq = ++this.seq;
+    this.stamp(userId, change);
     this.bus.publish({
       kind: 'channels',
       channelIds: [...channelIds],
