@@ -190,7 +190,7 @@ export class PresenceService {
     channelIds: ReadonlySet<string>,
     coMembers: () => Iterable<string>,
   ): { presence: Presence[]; presenceDelta: boolean; presenceCursor: string } {
-    const presenceCursor = this.cursor();
+    const presenceCursor = this.currentCursor();
     const since = this.parseCursor(cursor);
     if (since === null || since < (this.online.get(userId)?.joinedSeq ?? 0))
       return { presence: this.snapshot(coMembers()), presenceDelta: false, presenceCursor };
@@ -227,7 +227,8 @@ export class PresenceService {
     return id;
   }
 
-  private cursor(): string {
+  /** Where the stream of changes stands now. */
+  currentCursor(): string {
     return `${this.epoch}.${this.seq}`;
   }
 
@@ -357,7 +358,7 @@ export class PresenceService {
     this.bus.publish({
       kind: 'channels',
       channelIds: [...channelIds],
-      event: { type: 'presence', userId, username: change.username, ...state, cursor: this.cursor() },
+      event: { type: 'presence', userId, username: change.username, ...state, cursor: this.currentCursor() },
     });
   }
 }

@@ -338,6 +338,7 @@ export class WsGateway {
       }
       case 'membership':
         for (const c of this.byUser.get(m.userId) ?? []) this.subscribe(c, m.channelId, m.joined);
+        if (m.joined) this.tellPresence(m.userId, m.channelId);
         return;
       case 'disconnect':
         for (const c of [...(this.byUser.get(m.userId) ?? [])]) {
@@ -349,6 +350,22 @@ export class WsGateway {
         }
         return;
     }
+  }
+
+  /**
+   * Tells a user who just joined a channel who in it is online or away, as `presence` events
+   * (one frame per connection): they may share no other channel, and hello told them nothing.
+   */
+  private tellPresence(userId: string, channelId: string): void {
+    const conns = this.byUser.get(userId);
+    if (!conns) return;
+    const { presence } = this.services;
+    const users = new Set<string>(presence.lingeringUsers(channelId));
+    for (const c of this.byChannel.get(channelId) ?? []) if (c.userId) users.add(c.userId);
+    users.delete(userId);
+    const cursor = presence.currentCursor();
+    for (const p of presence.snapshot(users))
+      this.fanout.pushTo(conns, JSON.stringify({ type: 'presence', ...p, cursor }), `presence:${p.userId}`);
   }
 
   /**

@@ -141,4 +141,22 @@ describe('presence cursors', () => {
     open.push(forBen.c);
     expect(forBen.hello.presenceDelta).toBe(false);
   });
+
+  it('tells a member who joins a channel who in it is online, though they share no other', async () => {
+    const ann = await online('ann');
+    const general = ann.c.hello!.channels.find((c) => c.name === 'general')!.id;
+    await ann.c.request('channel.leave', { channelId: general });
+    const { channel } = await ann.c.request('channel.create', { name: 'side', visibility: 'private' });
+    const { inviteCode } = await ann.c.request('channel.invite', { channelId: channel.id });
+    const ben = await online('ben');
+    expect(ben.c.hello!.presence.map((p) => p.userId)).not.toContain(ann.user.id);
+
+    await ben.c.request('channel.join', { inviteCode });
+    const told = await ben.c.waitEvent(presenceOf(ann.user.id, 'online'));
+    expect(told).toMatchObject({ username: ann.user.username, lastSeen: null });
+    // Told that, ben's cursor is current: its next hello needs only a delta.
+    const again = await helloWith(srv, ben.token, told.cursor);
+    open.push(again.c);
+    expect(again.hello.presenceDelta).toBe(true);
+  });
 });
