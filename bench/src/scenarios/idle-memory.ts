@@ -48,6 +48,7 @@ export async function idleMemory(kind: TargetKind, opts: BenchOptions, results: 
     );
     await sleep(settleMs);
     const before = rssBytes(s.server.pid);
+    await heapSnapshot(s.server.pid, 0);
     let connected = 0;
     for (const count of [...counts].sort((a, b) => a - b)) {
       const batch = specs.slice(connected, count);
@@ -64,6 +65,20 @@ export async function idleMemory(kind: TargetKind, opts: BenchOptions, results: 
         `  ${count} clients: server RSS ${(before / 2 ** 20).toFixed(1)} → ${(rss / 2 ** 20).toFixed(1)} MiB, ${perClient.toFixed(2)} KB/client`,
       );
       results.put(idleMetric(count), kind, perClient);
+      await heapSnapshot(s.server.pid, count);
     }
   });
+}
+
+/**
+ * With `BENCH_IDLE_HEAP_SNAPSHOTS=1` and the server started with `--heapsnapshot-signal=SIGUSR2`
+ * (`BENCH_SERVER_NODE_FLAGS`), asks for a heap snapshot after each reading, for
+ * `bench/src/heap-diff.ts`. Taken after the RSS is read; the memory a snapshot takes stays in
+ * the process, so the readings after the first are not memory per client any more.
+ */
+async function heapSnapshot(pid: number, clients: number): Promise<void> {
+  if (process.env.BENCH_IDLE_HEAP_SNAPSHOTS !== '1') return;
+  console.log(`  heap snapshot of the server at ${clients} clients (SIGUSR2 to ${pid})`);
+  process.kill(pid, 'SIGUSR2');
+  await sleep(20_000); // writing a few hundred MB of snapshot takes a while; the server is paused
 }

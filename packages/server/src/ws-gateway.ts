@@ -59,12 +59,15 @@ export class WsGateway {
   private readonly awaitingHello = new Map<Connection, number>();
   private readonly helloSweep: NodeJS.Timeout;
   private readonly listeners: {
+    ping: (this: WebSocket, data: Buffer) => void;
     pong: (this: WebSocket) => void;
     message: (this: WebSocket, data: RawData, isBinary: boolean) => void;
     error: (this: WebSocket) => void;
     close: (this: WebSocket) => void;
   };
   private readonly fanout: ChannelFanout;
+  /** Set while `close` waits for the last socket to finish its closing handshake. */
+  private allClosed: (() => void) | null = null;
 
   constructor(
     private readonly services: Services,
@@ -75,6 +78,12 @@ export class WsGateway {
       noServer: true,
       maxPayload: Limits.FRAME_BYTES_MAX,
       WebSocket: GatewaySocket,
+      // `ws` answers pings itself through a closure made for every socket (~100 bytes each on
+      // idle connections); the shared `ping` listener below answers them instead.
+      autoPong: false,
+      // The gateway keeps its own set of connections; `ws`'s would cost every socket a closure
+      // and a `close` listener more.
+      clientTracking: false,
     });
     this.fanout = new ChannelFanout(
       (channelId) => this.byChannel.get(channelId),
@@ -87,6 +96,9 @@ export class WsGateway {
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- listeners get the socket as `this`
     const gateway = this;
     this.listeners = {
+      ping(data) {
+        this.pong(data);
+      },
       pong() {
         const conn = connectionOf(this);
         if (conn) conn.alive = true;
@@ -128,6 +140,7 @@ export class WsGateway {
       c.sendBytes(bytes);
       c.close(restart ? CloseCode.RESTARTING : 1001, restart ? 'Server restarting' : 'Server shutting down');
     }
+    if (this.all.size > 0) await new Promise<void>((resolve) => (this.allClosed = resolve));
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
 
@@ -172,6 +185,7 @@ export class WsGateway {
     this.all.add(conn);
     this.awaitingHello.set(conn, Date.now() + config.helloTimeoutMs);
     metrics.connections = this.all.size;
+    ws.on('ping', this.listeners.ping);
     ws.on('pong', this.listeners.pong);
     ws.on('message', this.listeners.message);
     ws.on('error', this.listeners.error);
@@ -181,6 +195,7 @@ export class WsGateway {
   private closed(conn: Connection): void {
     this.awaitingHello.delete(conn);
     this.all.delete(conn);
+    if (this.all.size === 0) this.allClosed?.();
     this.services.metrics.connections = this.all.size;
     const userId = conn.userId;
     if (!userId) return;

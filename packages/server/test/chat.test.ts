@@ -144,4 +144,10 @@ describe('two users chat', () => {
     const { serverTime } = await bob.request('ping', {});
     expect(serverTime).toBeGreaterThan(0);
   });
+
+  it('answers a WebSocket ping frame with a pong carrying the same data', async () => {
+    const pong = new Promise<Buffer>((resolve) => bob.ws.once('pong', resolve));
+    bob.ws.ping(Buffer.from('are you there'));
+    expect((await pong).toString()).toBe('are you there');
+  });
 });
