@@ -165,7 +165,6 @@ export async function hotRoom(
         });
       await step(1, rates[0]!, Math.min(1000, stepMs)); // warm-up: JIT, caches
       let knee: LoadOutcome | null = null;
-      let failed = false;
       const byRate = new Map<number, LoadOutcome>();
       for (const [i, rate] of rates.entries()) {
         await settle(s);
@@ -180,10 +179,10 @@ export async function hotRoom(
         // Past the knee, keep going to the fixed points every target reports (100k/s latency,
         // 500k/s CPU per delivery: busy enough that a batching server shows its batching).
         // The knee is the highest step that passed: on a shared machine a low step can fail on
-        // interference alone, which must not hide a server that keeps up at higher rates.
-        if (!pass) failed = true;
-        else knee = o;
-        if (failed && rate >= 500e3) break;
+        // interference alone, which must not hide a server that keeps up at higher rates, nor
+        // stop the sweep while it still keeps up.
+        if (pass) knee = o;
+        if (!pass && rate >= 500e3) break;
       }
       const ms = (us: number) => us / 1000;
       const at100k = byRate.get(100e3);
