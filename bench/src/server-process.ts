@@ -12,6 +12,8 @@ export interface RunningTarget {
   dataDir: string;
   /** The last lines the server printed, for error reports. */
   log: string[];
+  /** With `--inspect=127.0.0.1:0` among the node flags: the inspector's WebSocket address. */
+  inspector(): string | undefined;
   /** Stops the server by its pid (SIGTERM, then SIGKILL after 10 s) and removes its data. */
   stop(): Promise<number | null>;
 }
@@ -52,6 +54,7 @@ export async function startTarget(kind: TargetKind, options: StartOptions = {}):
   });
   live.add(child);
   const log: string[] = [];
+  let inspectorUrl: string | undefined;
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(
@@ -59,6 +62,7 @@ export async function startTarget(kind: TargetKind, options: StartOptions = {}):
       60_000,
     );
     const onLine = (line: string) => {
+      inspectorUrl ??= /Debugger listening on (ws:\/\/\S+)/.exec(line)?.[1];
       log.push(line);
       if (log.length > 200) log.shift();
       const match = /listening on (https?:\/\/\S+)/.exec(line);
@@ -81,6 +85,7 @@ export async function startTarget(kind: TargetKind, options: StartOptions = {}):
     url,
     dataDir,
     log,
+    inspector: () => inspectorUrl,
     async stop() {
       if (child.exitCode === null) {
         child.kill('SIGTERM');

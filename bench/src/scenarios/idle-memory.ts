@@ -1,4 +1,5 @@
 import type { ClientSpec, SetupResult } from '../generator/generator-commands.ts';
+import { collectGarbage } from '../inspector-gc.ts';
 import { sleep } from '../mono-clock.ts';
 import type { BenchOptions } from '../options.ts';
 import { rssBytes } from '../proc-stats.ts';
@@ -21,53 +22,66 @@ function idleMetric(count: number): Metric {
 /**
  * Scenario 3: RSS growth per connected, signed-in, subscribed client. All accounts exist before
  * the reference reading, so what is measured is the connection and its subscription, not the
- * account. Clients connect in stages (e.g. 5,000 then 15,000 in total), spread over several
+ * account. Each reading follows a full garbage collection (`inspector-gc.ts`). Clients connect in stages (e.g. 5,000 then 15,000 in total), spread over several
  * generator processes because one process may open only ~20,000 files.
  */
 export async function idleMemory(kind: TargetKind, opts: BenchOptions, results: Results): Promise<void> {
   const { counts, roomSize, settleMs } = opts.idle;
   const max = Math.max(...counts);
-  await withTarget(kind, opts, max, async (s) => {
-    const rooms = await prepareRooms(
-      s,
-      Array.from({ length: Math.ceil(max / roomSize) }, (_, i) => `idle-${i}`),
-    );
-    const specs: ClientSpec[] = Array.from({ length: max }, (_, idx) => ({
-      idx,
-      name: clientName(idx),
-      rooms: [rooms[Math.floor(idx / roomSize)]!],
-    }));
-    const parts = s.pool.assign(specs);
-    const failures = (phase: string, res: SetupResult[]) => {
-      const failed = res.reduce((n, r) => n + r.failed, 0);
-      if (failed) throw new Error(`${phase}: ${failed} failed: ${res.find((r) => r.firstError)?.firstError}`);
-    };
-    failures(
-      'register',
-      await s.pool.all<SetupResult>((i) => ({ op: 'register', clients: parts[i]!, concurrency: 16 })),
-    );
-    await sleep(settleMs);
-    const before = rssBytes(s.server.pid);
-    await heapSnapshot(s.server.pid, 0);
-    let connected = 0;
-    for (const count of [...counts].sort((a, b) => a - b)) {
-      const batch = specs.slice(connected, count);
-      const home = s.pool.assign(batch);
+  await withTarget(
+    kind,
+    opts,
+    max,
+    async (s) => {
+      const rooms = await prepareRooms(
+        s,
+        Array.from({ length: Math.ceil(max / roomSize) }, (_, i) => `idle-${i}`),
+      );
+      const specs: ClientSpec[] = Array.from({ length: max }, (_, idx) => ({
+        idx,
+        name: clientName(idx),
+        rooms: [rooms[Math.floor(idx / roomSize)]!],
+      }));
+      const parts = s.pool.assign(specs);
+      const failures = (phase: string, res: SetupResult[]) => {
+        const failed = res.reduce((n, r) => n + r.failed, 0);
+        if (failed)
+          throw new Error(`${phase}: ${failed} failed: ${res.find((r) => r.firstError)?.firstError}`);
+      };
       failures(
-        'connect',
-        await s.pool.all<SetupResult>((i) => ({ op: 'connect', clients: home[i]!, concurrency: 64 })),
+        'register',
+        await s.pool.all<SetupResult>((i) => ({ op: 'register', clients: parts[i]!, concurrency: 16 })),
       );
-      connected = count;
-      await sleep(settleMs);
-      const rss = rssBytes(s.server.pid);
-      const perClient = (rss - before) / count / 1024;
-      results.detail(
-        `  ${count} clients: server RSS ${(before / 2 ** 20).toFixed(1)} → ${(rss / 2 ** 20).toFixed(1)} MiB, ${perClient.toFixed(2)} KB/client`,
-      );
-      results.put(idleMetric(count), kind, perClient);
-      await heapSnapshot(s.server.pid, count);
-    }
-  });
+      const settledRss = async () => {
+        await sleep(settleMs);
+        const inspector = s.server.inspector();
+        if (!inspector) throw new Error(`${kind} printed no inspector address`);
+        await collectGarbage(inspector);
+        await sleep(1000); // pages freed by the collection are returned to the system after it
+        return rssBytes(s.server.pid);
+      };
+      const before = await settledRss();
+      await heapSnapshot(s.server.pid, 0);
+      let connected = 0;
+      for (const count of [...counts].sort((a, b) => a - b)) {
+        const batch = specs.slice(connected, count);
+        const home = s.pool.assign(batch);
+        failures(
+          'connect',
+          await s.pool.all<SetupResult>((i) => ({ op: 'connect', clients: home[i]!, concurrency: 64 })),
+        );
+        connected = count;
+        const rss = await settledRss();
+        const perClient = (rss - before) / count / 1024;
+        results.detail(
+          `  ${count} clients: server RSS ${(before / 2 ** 20).toFixed(1)} → ${(rss / 2 ** 20).toFixed(1)} MiB, ${perClient.toFixed(2)} KB/client`,
+        );
+        results.put(idleMetric(count), kind, perClient);
+        await heapSnapshot(s.server.pid, count);
+      }
+    },
+    { nodeFlags: ['--inspect=127.0.0.1:0'] },
+  );
 }
 
 /**
