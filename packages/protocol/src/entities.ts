@@ -30,8 +30,8 @@ export const Presence = z.object({
 export type Presence = z.infer<typeof Presence>;
 
 /**
- * A position in the server's stream of presence changes (opaque: the server's epoch and a
- * counter). A client that hands it back in `hello` gets only what changed since.
+ * A position in the server's stream of presence changes: `epoch.number`, the server process's
+ * random epoch and a counter. A client that hands it back in `hello` gets only what changed since.
  */
 export const PresenceCursor = z.string().max(64);
 

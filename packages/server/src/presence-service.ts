@@ -46,9 +46,9 @@ const DEPARTED_KEPT = 50_000;
  *
  * Every change is numbered. A client hands back the number it has seen (its presence cursor)
  * when it reconnects and gets only the changes since, so a thousand members of one channel
- * reconnecting at once cost a thousand small hellos instead of a million presence entries. A
- * change of anyone's channel membership makes older cursors worthless (whom a user shares a
- * channel with is not kept per change), and so does a restart (the epoch differs).
+ * reconnecting at once cost a thousand small hellos instead of a million presence entries. Anyone
+ * leaving a channel makes older cursors worthless (whom a user shared a channel with is not kept
+ * per change), as does a restart (the epoch differs); a join only outdates the joiner's own.
  *
  * A user whose last connection closes keeps their status for a grace period (`graceMs`) before
  * going offline: a page reload, a phone switching networks or a server restart then does not
@@ -90,7 +90,8 @@ export class PresenceService {
     const gone = this.departed.get(user.id);
     let entry = this.online.get(user.id);
     // A visitor who registered comes back under their new name: that is news too.
-    const renamed = (entry ?? gone) !== undefined && (entry ?? gone)!.username !== user.username;
+    const known = entry ?? gone;
+    const renamed = known !== undefined && known.username !== user.username;
     entry ??= {
       username: user.username,
       connections: [],
@@ -180,9 +181,9 @@ export class PresenceService {
   /**
    * The presence part of a `hello` reply. With a cursor of this process that no membership change
    * has outdated (someone leaving a channel, or the caller joining one): the changes since it to
-   * users sharing one of `channelIds`, whatever their status. Otherwise everyone online or away among `coMembers()` (the gateway knows them from
-   * its subscriptions, so this stays in memory: a database check per online user would make each
-   * hello cost O(online users) queries).
+   * users sharing one of `channelIds`, whatever their status. Otherwise everyone online or away
+   * among `coMembers()` (the gateway knows them from its subscriptions, so this stays in memory:
+   * a database check per online user would make each hello cost O(online users) queries).
    */
   hello(
     userId: string,
@@ -196,13 +197,14 @@ export class PresenceService {
       return { presence: this.snapshot(coMembers()), presenceDelta: false, presenceCursor };
     const presence: Presence[] = [];
     for (const id of this.log.since(since, (u) => this.record(u)?.seq)) {
-      const entry = this.online.get(id);
-      const gone = entry ? undefined : this.departed.get(id)!;
-      if (!(entry ?? gone)!.channelIds.some((c) => channelIds.has(c))) continue;
-      if (entry)
-        presence.push({ userId: id, username: entry.username, status: this.status(id), lastSeen: null });
-      else
-        presence.push({ userId: id, username: gone!.username, status: 'offline', lastSeen: gone!.lastSeen });
+      const gone = this.online.has(id) ? undefined : this.departed.get(id);
+      const { username, channelIds: theirs } = this.record(id)!;
+      if (!theirs.some((c) => channelIds.has(c))) continue;
+      presence.push(
+        gone
+          ? { userId: id, username, status: 'offline', lastSeen: gone.lastSeen }
+          : { userId: id, username, status: this.status(id), lastSeen: null },
+      );
     }
     return { presence, presenceDelta: true, presenceCursor };
   }
@@ -331,7 +333,7 @@ export class PresenceService {
     });
   }
 
-  private record(userId: string): Change | undefined {
+  private record(userId: string): (Change & { username: string }) | undefined {
     return this.online.get(userId) ?? this.departed.get(userId);
   }
 

@@ -375,8 +375,7 @@ export class WsGateway {
     const conns = this.byUser.get(userId);
     if (!conns) return;
     const { presence } = this.services;
-    const users = new Set<string>(presence.lingeringUsers(channelId));
-    for (const c of this.byChannel.get(channelId) ?? []) if (c.userId) users.add(c.userId);
+    const users = this.channelUsers(channelId, new Set());
     users.delete(userId);
     const cursor = presence.currentCursor();
     for (const p of presence.snapshot(users))
@@ -389,10 +388,14 @@ export class WsGateway {
    */
   private coMembers(conn: Connection): Set<string> {
     const users = new Set<string>([conn.userId!]);
-    for (const ch of conn.channels) {
-      for (const c of this.byChannel.get(ch) ?? []) if (c.userId) users.add(c.userId);
-      for (const id of this.services.presence.lingeringUsers(ch)) users.add(id);
-    }
+    for (const ch of conn.channels) this.channelUsers(ch, users);
+    return users;
+  }
+
+  /** Adds to `users` those connected to the channel and those in their grace period from it. */
+  private channelUsers(channelId: string, users: Set<string>): Set<string> {
+    for (const c of this.byChannel.get(channelId) ?? []) if (c.userId) users.add(c.userId);
+    for (const id of this.services.presence.lingeringUsers(channelId)) users.add(id);
     return users;
   }
 
