@@ -98,6 +98,25 @@ describe('two users in two browser contexts', () => {
     expect(await bob.channelLink('design').getAttribute('aria-label')).toBe('design');
   });
 
+  it('show who is online to someone who joins a channel they share with nobody else', async () => {
+    // Carol leaves general and reloads: her hello knows nobody, so only the join can tell her.
+    const carol = await ChatPage.open(browser, server.url);
+    await carol.register('carol');
+    await carol.page.getByRole('button', { name: 'Channel options' }).click();
+    await carol.page.getByRole('menuitem', { name: 'Leave channel' }).click();
+    await detached(carol.page.getByRole('heading', { level: 1, name: /^general/ }));
+    await carol.page.reload();
+    await visible(carol.page.getByRole('button', { name: 'Account menu for carol' }));
+    await carol.joinFromBrowse('design');
+    await carol.page.getByRole('button', { name: /^\d+ members?$/ }).click();
+    const members = carol.page.getByRole('dialog', { name: 'Members of design' });
+    await visible(members.getByRole('listitem').filter({ hasText: 'alice' }).locator('.presence-online'));
+    await carol.screenshot('members-after-join.png');
+    await carol.page.keyboard.press('Escape');
+    expect(carol.dialogs).toEqual([]);
+    await carol.close();
+  });
+
   it('no page opened a dialog', () => {
     expect(alice.dialogs).toEqual([]);
     expect(bob.dialogs).toEqual([]);
