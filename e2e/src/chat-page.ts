@@ -125,6 +125,11 @@ export class ChatPage {
     return this.page.getByRole('log', { name: /^Messages in / });
   }
 
+  /** The accessible names of every loaded message in the open channel, oldest first. */
+  allMessageLabels(): Promise<string[]> {
+    return allMessageLabels(this.messageLog());
+  }
+
   /** A message article whose accessible name (author, time: text) contains `text`. */
   message(text: string | RegExp): Locator {
     const pattern = typeof text === 'string' ? new RegExp(escapeRegExp(text)) : text;
@@ -139,6 +144,36 @@ export class ChatPage {
   async close(): Promise<void> {
     await this.context.close();
   }
+}
+
+/**
+ * The accessible names of every loaded message in a message log, oldest first. The log is
+ * virtualized (only rows near the viewport are in the DOM), so this scrolls it from top to bottom,
+ * collecting what each position renders, and leaves it at the bottom again.
+ */
+export function allMessageLabels(log: Locator): Promise<string[]> {
+  return log.evaluate(async (el) => {
+    const frame = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    const seen = new Set<string>();
+    const labels: string[] = [];
+    const step = Math.max(100, Math.floor(el.clientHeight / 2));
+    for (let top = 0; ; top += step) {
+      el.scrollTop = top;
+      await frame();
+      // A row's key tells one row seen twice from two rows that read the same (a doubled message).
+      for (const row of el.querySelectorAll('[data-key]')) {
+        const key = row.getAttribute('data-key') ?? '';
+        if (seen.has(key)) continue;
+        seen.add(key);
+        for (const article of row.querySelectorAll('article'))
+          labels.push(article.getAttribute('aria-label') ?? '');
+      }
+      if (el.scrollTop + el.clientHeight >= el.scrollHeight - 1) break;
+    }
+    el.scrollTop = el.scrollHeight;
+    await frame();
+    return labels;
+  });
 }
 
 export function escapeRegExp(s: string): string {

@@ -9,15 +9,8 @@ let server: TestServer;
 let browser: Browser;
 const pages: ChatPage[] = [];
 
-async function signedIn(
-  name: string,
-  options: { noWebRtc?: boolean; tall?: boolean } = {},
-): Promise<ChatPage> {
-  const p = await ChatPage.open(
-    browser,
-    server.url,
-    options.tall ? { viewport: { width: 1000, height: 4000 } } : {},
-  );
+async function signedIn(name: string, options: { noWebRtc?: boolean } = {}): Promise<ChatPage> {
+  const p = await ChatPage.open(browser, server.url);
   pages.push(p);
   if (options.noWebRtc) {
     // WebRTC made to fail: no RTCPeerConnection at all, as with a policy or a privacy extension.
@@ -49,10 +42,7 @@ function linkStatus(p: ChatPage) {
 
 /** The burst lines a page shows, top to bottom. */
 async function burstLines(p: ChatPage): Promise<string[]> {
-  const labels = await p
-    .messageLog()
-    .getByRole('article')
-    .evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+  const labels = await p.allMessageLabels();
   return labels.map((l) => /burst \d+/.exec(l)?.[0]).filter((x): x is string => x !== undefined);
 }
 
@@ -134,7 +124,7 @@ describe('a hosted channel', () => {
     await host.createChannel('hosted', { description: 'Hosted by its creator' });
     members = [];
     for (const name of ['m_one', 'm_two', 'm_three']) {
-      const m = await signedIn(name, { tall: true });
+      const m = await signedIn(name);
       await m.joinFromBrowse('hosted');
       members.push(m);
     }
