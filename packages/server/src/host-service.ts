@@ -154,6 +154,7 @@ export class HostService {
           createdAt: Date.now(),
         });
         if (a.status === 'refused') return { clientMsgId: m.clientMsgId, error: 'NOT_FOUND' };
+        if (a.status === 'conflict') return { clientMsgId: m.clientMsgId, error: 'CONFLICT' };
         if (a.status === 'created') {
           this.traffic.relayedMessages++;
           this.bus.publish(

@@ -73,6 +73,8 @@ export class MessageService {
         // A resend costs nothing, as when it was answered before taking a token.
         this.sendLimiter.refund(user.id);
         return this.sameChannel(r.message, p.channelId);
+      case 'conflict':
+        throw ChatError.conflict('That clientMsgId was used for another message');
       case 'refused':
         throw ChatError.notFound('No such channel');
     }

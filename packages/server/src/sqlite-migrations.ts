@@ -112,14 +112,35 @@ const migrations: string[] = [
   );
   CREATE INDEX uploads_channel ON uploads(channel_id);
   `,
+  // 4. Cheaper appends (issue 7). Every message was written into two per-channel indexes (seq and
+  // rev) and a per-author dedup index; with a few hundred messages per commit spread over many
+  // channels and authors, each of those put a page per channel or author into the WAL.
+  // - rev: a new message's rev is the channel's next change number, and stays so until it is
+  //   edited, deleted or re-attributed. \`created_rev\` keeps it, so unchanged messages are found by
+  //   seq (their revs grow with seq), and only changed ones (created_rev IS NOT rev) are indexed
+  //   by rev. Rows from before this migration count as changed unless plainly untouched.
+  // - dedup: clientMsgIds are unique on their own (version 7 UUIDs, time first, so the index
+  //   grows at its end); a reused one names its first message, and the author is checked on
+  //   conflict. Any reuse already stored keeps its first copy's id and gets a suffix.
+  `
+  ALTER TABLE messages ADD COLUMN created_rev INTEGER;
+  UPDATE messages SET created_rev = rev WHERE edited_at IS NULL AND author_id IS NOT NULL;
+  DROP INDEX messages_rev;
+  CREATE INDEX messages_changed ON messages(channel_id, rev) WHERE created_rev IS NOT rev;
+  DROP INDEX messages_dedup;
+  UPDATE messages SET client_msg_id = client_msg_id || '#' || id
+    WHERE rowid NOT IN (SELECT min(rowid) FROM messages GROUP BY client_msg_id);
+  CREATE UNIQUE INDEX messages_client_msg_id ON messages(client_msg_id);
+  `,
 ];
 
-export function migrate(db: Database): void {
+/** Brings the schema up to `target` (all migrations; tests stop earlier to build old files). */
+export function migrate(db: Database, target = migrations.length): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > migrations.length) {
     throw new Error(`Database schema ${current} is newer than this server (${migrations.length})`);
   }
-  for (let v = current; v < migrations.length; v++) {
+  for (let v = current; v < target; v++) {
     db.transaction(() => {
       db.exec(migrations[v]!);
       db.pragma(`user_version = ${v + 1}`);

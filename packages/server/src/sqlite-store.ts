@@ -341,9 +341,9 @@ export class SqliteStore implements Store {
 
   async appendMessages(batch: NewMessage[]): Promise<AppendResult[]> {
     const insert = this.q(
-      `INSERT INTO messages (id, channel_id, seq, rev, author_id, author_name, client_msg_id, kind, text, attachments, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (author_id, client_msg_id) WHERE author_id IS NOT NULL DO NOTHING`,
+      `INSERT INTO messages (id, channel_id, seq, rev, created_rev, author_id, author_name, client_msg_id, kind, text, attachments, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (client_msg_id) DO NOTHING`,
     );
     // IMMEDIATE takes the write lock first, so the counters read below are the latest (a second
     // writer such as the admin CLI cannot slip in between), and one commit (one fsync) covers the
@@ -370,6 +370,7 @@ export class SqliteStore implements Store {
               m.channelId,
               seq,
               rev,
+              rev,
               m.authorId,
               m.authorName,
               m.clientMsgId,
@@ -385,12 +386,11 @@ export class SqliteStore implements Store {
             return { status: 'refused', reason: e instanceof Error ? e.message : String(e) };
           }
           if (changes === 0) {
-            // The unique (author, clientMsgId) index kept an earlier copy, maybe from this batch.
-            const earlier = this.q('SELECT * FROM messages WHERE author_id = ? AND client_msg_id = ?').get(
-              m.authorId,
-              m.clientMsgId,
-            ) as Row | undefined;
+            // The unique clientMsgId index kept an earlier copy, maybe from this batch.
+            const earlier = this.q('SELECT * FROM messages WHERE client_msg_id = ?').get(m.clientMsgId) as
+              Row | undefined;
             if (!earlier) return { status: 'refused', reason: 'Not stored' };
+            if (earlier.author_id !== m.authorId) return { status: 'conflict' };
             return { status: 'duplicate', message: toMessage(earlier) };
           }
           c.lastSeq = seq;
@@ -409,11 +409,8 @@ export class SqliteStore implements Store {
     return r && toMessage(r);
   }
   async findByClientMsgId(authorId: string, clientMsgId: string): Promise<Message | undefined> {
-    const r = this.q('SELECT * FROM messages WHERE author_id = ? AND client_msg_id = ?').get(
-      authorId,
-      clientMsgId,
-    ) as Row | undefined;
-    return r && toMessage(r);
+    const r = this.q('SELECT * FROM messages WHERE client_msg_id = ?').get(clientMsgId) as Row | undefined;
+    return r && r.author_id === authorId ? toMessage(r) : undefined;
   }
   async updateMessage(
     id: string,
@@ -443,13 +440,65 @@ export class SqliteStore implements Store {
     const hasMore = rows.length > limit;
     return { messages: rows.slice(0, limit).reverse().map(toMessage), hasMore };
   }
+  /**
+   * Changes after `afterRev`, in rev order: messages created since, merged with messages changed
+   * since. Only changed messages carry a rev index (migration 4); an unchanged message's rev is
+   * its created_rev, which grows with seq, so the created ones are a run of seqs found by search.
+   */
   async changesSince(channelId: string, afterRev: number, limit: number): Promise<Message[]> {
-    const rows = this.q('SELECT * FROM messages WHERE channel_id = ? AND rev > ? ORDER BY rev LIMIT ?').all(
-      channelId,
-      afterRev,
-      limit,
-    ) as Row[];
-    return rows.map(toMessage);
+    const changed = this.q(
+      'SELECT * FROM messages WHERE channel_id = ? AND rev > ? AND created_rev IS NOT rev ORDER BY rev LIMIT ?',
+    ).all(channelId, afterRev, limit) as Row[];
+    const fromSeq = this.firstSeqCreatedAfter(channelId, afterRev);
+    const created = this.q(
+      'SELECT * FROM messages WHERE channel_id = ? AND seq >= ? AND created_rev IS rev ORDER BY seq LIMIT ?',
+    ).all(channelId, fromSeq, limit) as Row[];
+    const out: Message[] = [];
+    let i = 0;
+    let j = 0;
+    while (out.length < limit && (i < changed.length || j < created.length)) {
+      const takeChanged =
+        j >= created.length ||
+        (i < changed.length && (changed[i]!.rev as number) < (created[j]!.rev as number));
+      out.push(toMessage(takeChanged ? changed[i++]! : created[j++]!));
+    }
+    return out;
+  }
+
+  /**
+   * The lowest seq from which every unchanged message was created after `afterRev`: a galloping
+   * search back from the newest message (a sync is usually a little behind), then bisection.
+   */
+  private firstSeqCreatedAfter(channelId: string, afterRev: number): number {
+    const probe = this.q(
+      'SELECT created_rev FROM messages WHERE channel_id = ? AND seq >= ? AND created_rev IS rev ORDER BY seq LIMIT 1',
+    );
+    /** Whether the first unchanged message at or after `seq` (if any) was created after afterRev. */
+    const after = (seq: number): boolean => {
+      const r = probe.get(channelId, seq) as Row | undefined;
+      return r === undefined || (r.created_rev as number) > afterRev;
+    };
+    const last = (this.q('SELECT last_seq FROM channels WHERE id = ?').get(channelId) as Row | undefined)
+      ?.last_seq as number | undefined;
+    if (last === undefined) return 1;
+    // Invariant: after(hi) holds; lo is 0 or a seq where it does not.
+    let hi = last + 1;
+    let step = 1;
+    let lo = 0;
+    while (hi - step >= 1) {
+      if (!after(hi - step)) {
+        lo = hi - step;
+        break;
+      }
+      hi -= step;
+      step *= 2;
+    }
+    while (hi - lo > 1) {
+      const mid = lo + Math.floor((hi - lo) / 2);
+      if (after(mid)) hi = mid;
+      else lo = mid;
+    }
+    return hi;
   }
 
   async integrityCheck(): Promise<string> {

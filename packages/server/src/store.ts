@@ -67,10 +67,14 @@ export interface NewMessage {
   createdAt: number;
 }
 
-/** One result per appended message: stored now, a duplicate of an earlier one, or refused. */
+/**
+ * One result per appended message: stored now, a duplicate of an earlier one (same author and
+ * clientMsgId), its clientMsgId already naming another author's message, or refused.
+ */
 export type AppendResult =
   | { status: 'created'; message: Message }
   | { status: 'duplicate'; message: Message }
+  | { status: 'conflict' }
   | { status: 'refused'; reason: string };
 
 /**

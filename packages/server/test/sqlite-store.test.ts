@@ -1,8 +1,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { SqliteAdminStore } from '../src/sqlite-admin-store.ts';
+import { migrate } from '../src/sqlite-migrations.ts';
 import { SqliteStore } from '../src/sqlite-store.ts';
 import type { UserRow } from '../src/store.ts';
 import { storeContract } from './store-contract.ts';
@@ -30,6 +32,47 @@ describe('SqliteStore', () => {
     expect((await second.findChannel('x'))?.name).toBe('x-chan');
     expect(await second.integrityCheck()).toBe('ok');
     await second.close();
+  });
+
+  it('moves a schema-3 file to lean message indexes without changing what sync returns', async () => {
+    const path = join(dir, 'schema3.db');
+    const old = new BetterSqlite3(path);
+    migrate(old, 3);
+    old.exec(`INSERT INTO users (id, username, username_key, skeleton, role, created_at)
+      VALUES ('u1', 'ann', 'ann', 'ann', 'user', 1), ('u2', 'bo', 'bo', 'bo', 'user', 1);
+      INSERT INTO channels (id, kind, name, description, visibility, created_at) VALUES ('c', 'channel', 'c', '', 'public', 1);`);
+    const insert = old.prepare(`INSERT INTO messages (id, channel_id, seq, rev, author_id, author_name,
+      client_msg_id, kind, text, created_at, edited_at) VALUES (?, 'c', ?, ?, ?, ?, ?, 'text', ?, 1, ?)`);
+    // As schema 3 stored them: plain messages, an edit, a reused clientMsgId (another author),
+    // and a deleted author's message moved to a later rev.
+    insert.run('m1', 1, 1, 'u1', 'ann', 'k1', 'one', null);
+    insert.run('m2', 2, 6, 'u1', 'ann', 'k2', 'two, edited', 5);
+    insert.run('m3', 3, 3, 'u2', 'bo', 'k1', 'same id, other author', null);
+    insert.run('m4', 4, 7, null, 'Deleted user', 'k4', 'orphan', null);
+    insert.run('m5', 5, 5, 'u1', 'ann', 'k5', 'five', null);
+    old.exec(`UPDATE channels SET last_seq = 5, rev = 7 WHERE id = 'c'`);
+    const before = (after: number) =>
+      (old.prepare('SELECT id FROM messages WHERE rev > ? ORDER BY rev').all(after) as { id: string }[]).map(
+        (r) => r.id,
+      );
+    const expected = Array.from({ length: 8 }, (_, after) => before(after));
+    old.close();
+
+    const store = new SqliteStore(path);
+    for (let after = 0; after < 8; after++)
+      expect((await store.changesSince('c', after, 100)).map((m) => m.id)).toEqual(expected[after]);
+    // The first message keeps its clientMsgId; the later reuse was renamed, and stays its author's.
+    expect(await store.findByClientMsgId('u1', 'k1')).toMatchObject({ id: 'm1' });
+    expect(await store.findByClientMsgId('u2', 'k1')).toBeUndefined();
+    expect(await store.findByClientMsgId('u2', 'k1#m3')).toMatchObject({ id: 'm3' });
+    const plan = store.database
+      .prepare(
+        `EXPLAIN QUERY PLAN SELECT * FROM messages WHERE channel_id = ? AND rev > ? AND created_rev IS NOT rev ORDER BY rev LIMIT ?`,
+      )
+      .all('c', 0, 10) as { detail: string }[];
+    expect(plan.map((p) => p.detail).join(' ')).toContain('messages_changed');
+    expect(await store.integrityCheck()).toBe('ok');
+    await store.close();
   });
 
   it('forgets remembered access when the admin store changes members or channels with its own SQL', async () => {

@@ -100,6 +100,57 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
       await store.close();
     });
 
+    it('keeps a clientMsgId to its first message: the same author gets it back, another a conflict', async () => {
+      const { store, a, b } = await setup();
+      await store.addMember('c1', b.id, 1);
+      const id = crypto.randomUUID();
+      const [first] = await store.appendMessages([msg('c1', a, 'mine', id)]);
+      const r = await store.appendMessages([msg('c1', b, 'squat', id), msg('c1', a, 'mine again', id)]);
+      expect(r).toEqual([
+        { status: 'conflict' },
+        { status: 'duplicate', message: (first as { message: unknown }).message },
+      ]);
+      expect(await store.findByClientMsgId(a.id, id)).toMatchObject({ text: 'mine' });
+      expect(await store.findByClientMsgId(b.id, id)).toBeUndefined();
+      expect((await store.history('c1', undefined, 10)).messages.map((m) => m.text)).toEqual(['mine']);
+      expect(await store.findChannel('c1')).toMatchObject({ lastSeq: 1, rev: 1 });
+      await store.close();
+    });
+
+    it('returns changes after any rev, in rev order and cut at any limit, through edits and deletes', async () => {
+      const { store, a } = await setup();
+      // A fixed pseudo-random mix of batches, edits and deletes; the model is every message's rev.
+      let seed = 7;
+      const random = (k: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % k;
+      const revs = new Map<string, number>();
+      for (let step = 0; step < 60; step++) {
+        if (revs.size === 0 || random(3) > 0) {
+          const batch = Array.from({ length: 1 + random(6) }, (_, i) => msg('c1', a, `s${step}.${i}`));
+          for (const x of await store.appendMessages(batch))
+            if (x.status === 'created') revs.set(x.message.id, x.message.rev);
+        } else {
+          const ids = [...revs.keys()];
+          const id = ids[random(ids.length)]!;
+          const m = await store.updateMessage(id, {
+            text: 'changed',
+            deleted: random(2) === 0,
+            editedAt: step,
+          });
+          revs.set(id, m.rev);
+        }
+      }
+      const top = Math.max(...revs.values());
+      expect(await store.findChannel('c1')).toMatchObject({ rev: top });
+      for (let after = 0; after <= top; after++) {
+        const expected = [...revs].filter(([, rev]) => rev > after).sort((x, y) => x[1] - y[1]);
+        for (const limit of [1, 3, 1000]) {
+          const got = await store.changesSince('c1', after, limit);
+          expect(got.map((m) => [m.id, m.rev])).toEqual(expected.slice(0, limit));
+        }
+      }
+      await store.close();
+    });
+
     it('refuses a message that cannot be stored without a gap or losing the rest of its batch', async () => {
       const { store, a } = await setup();
       const ghost = user(); // never created: its messages break the author foreign key
