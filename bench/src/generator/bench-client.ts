@@ -1,4 +1,5 @@
 import WebSocket from 'ws';
+import { corkForTick } from './send-cork.ts';
 import { nowUs } from '../mono-clock.ts';
 import { parseMarker, scanFrame } from './delivery-marker.ts';
 
@@ -107,6 +108,7 @@ export abstract class BenchClient {
   protected call(request: Record<string, unknown>, onReply: (reply: Reply) => void): void {
     const id = this.nextId++;
     this.pending.set(id, onReply);
+    corkForTick(this.ws);
     this.ws?.send(this.encode({ ...request, id }));
   }
 
