@@ -153,7 +153,13 @@ export class ChatPage {
  */
 export function allMessageLabels(log: Locator): Promise<string[]> {
   return log.evaluate(async (el) => {
-    const frame = () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    // Two animation frames let the list render what the scroll brought into view; the timeout
+    // keeps a page that is not being rendered (a background tab) from waiting forever.
+    const frame = () =>
+      Promise.race([
+        new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))),
+        new Promise((r) => setTimeout(r, 200)),
+      ]);
     const seen = new Set<string>();
     const labels: string[] = [];
     const step = Math.max(100, Math.floor(el.clientHeight / 2));

@@ -188,7 +188,10 @@ describe('a restart from the admin panel', () => {
 
   /** How many times `text` shows in the open channel, and whether any copy is still pending. */
   async function copies(chat: ChatPage, text: string): Promise<string> {
-    const names = await chat.allMessageLabels();
+    const names = await chat
+      .messageLog()
+      .getByRole('article')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
     const mine = names.filter((n) => new RegExp(`: ${escapeRegExp(text)}( \\(|$)`).test(n));
     const pending = mine.some((n) => / \((Waiting to send|Sending…|Failed to send)\)$/.test(n));
     return `${mine.length}${pending ? ' pending' : ''}`;

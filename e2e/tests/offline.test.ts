@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../src/browser.ts';
-import { allMessageLabels, ChatPage, escapeRegExp } from '../src/chat-page.ts';
+import { ChatPage, escapeRegExp } from '../src/chat-page.ts';
 import { HistoryReader } from '../src/history-reader.ts';
 import { startRestartableServer, type RestartableServer } from '../src/restartable-server.ts';
 import { eventually, hidden, visible } from '../src/wait.ts';
@@ -51,7 +51,10 @@ async function controlledByServiceWorker(page: Page): Promise<void> {
 
 /** Accessible names of the message articles of the open channel, top to bottom. */
 function articleNames(chat: ChatPage, page: Page = chat.page): Promise<string[]> {
-  return allMessageLabels(page.getByRole('log', { name: /^Messages in / }));
+  return page
+    .getByRole('log', { name: /^Messages in / })
+    .getByRole('article')
+    .evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
 }
 
 /** Which of `texts` the page shows, in order, each marked with its state. */
