@@ -116,15 +116,22 @@ const migrations: string[] = [
   // rev) and a per-author dedup index; with a few hundred messages per commit spread over many
   // channels and authors, each of those put a page per channel or author into the WAL.
   // - rev: a new message's rev is the channel's next change number, and stays so until it is
-  //   edited, deleted or re-attributed. \`created_rev\` keeps it, so unchanged messages are found by
-  //   seq (their revs grow with seq), and only changed ones (created_rev IS NOT rev) are indexed
-  //   by rev. Rows from before this migration count as changed unless plainly untouched.
+  //   edited, deleted or re-attributed. created_rev keeps it, so unchanged messages are found by
+  //   seq (created_rev grows with seq), and only changed ones (created_rev IS NOT rev) are indexed
+  //   by rev. Rows from before this migration count as changed unless plainly untouched; their
+  //   creation rev is lost, so they get the one of the unchanged message before them (or 0): a
+  //   lower bound, below their rev, that keeps created_rev growing with seq for the search.
   // - dedup: clientMsgIds are unique on their own (version 7 UUIDs, time first, so the index
   //   grows at its end); a reused one names its first message, and the author is checked on
   //   conflict. Any reuse already stored keeps its first copy's id and gets a suffix.
   `
   ALTER TABLE messages ADD COLUMN created_rev INTEGER;
   UPDATE messages SET created_rev = rev WHERE edited_at IS NULL AND author_id IS NOT NULL;
+  WITH before AS (
+    SELECT rowid AS r, MAX(created_rev) OVER (PARTITION BY channel_id ORDER BY seq) AS v FROM messages
+  )
+  UPDATE messages SET created_rev = COALESCE(before.v, 0)
+    FROM before WHERE messages.rowid = before.r AND messages.created_rev IS NULL;
   DROP INDEX messages_rev;
   CREATE INDEX messages_changed ON messages(channel_id, rev) WHERE created_rev IS NOT rev;
   DROP INDEX messages_dedup;

@@ -441,9 +441,9 @@ export class SqliteStore implements Store {
     return { messages: rows.slice(0, limit).reverse().map(toMessage), hasMore };
   }
   /**
-   * Changes after `afterRev`, in rev order: messages created since, merged with messages changed
-   * since. Only changed messages carry a rev index (migration 4); an unchanged message's rev is
-   * its created_rev, which grows with seq, so the created ones are a run of seqs found by search.
+   * Changes after `afterRev`, in rev order: messages created since and still unchanged, merged
+   * with messages changed since. Only changed messages carry a rev index (migration 4); every
+   * message's created_rev grows with seq, so the created ones are a run of seqs found by search.
    */
   async changesSince(channelId: string, afterRev: number, limit: number): Promise<Message[]> {
     const changed = this.q(
@@ -466,14 +466,15 @@ export class SqliteStore implements Store {
   }
 
   /**
-   * The lowest seq from which every unchanged message was created after `afterRev`: a galloping
-   * search back from the newest message (a sync is usually a little behind), then bisection.
+   * The lowest seq from which every message was created after `afterRev` (created_rev grows with
+   * seq): a galloping search back from the newest message (a sync is usually a little behind),
+   * then bisection; each probe is one lookup in the seq index, however many messages changed.
    */
   private firstSeqCreatedAfter(channelId: string, afterRev: number): number {
     const probe = this.q(
-      'SELECT created_rev FROM messages WHERE channel_id = ? AND seq >= ? AND created_rev IS rev ORDER BY seq LIMIT 1',
+      'SELECT created_rev FROM messages WHERE channel_id = ? AND seq >= ? ORDER BY seq LIMIT 1',
     );
-    /** Whether the first unchanged message at or after `seq` (if any) was created after afterRev. */
+    /** Whether the message at `seq` (or the next one) was created after afterRev; past the end, yes. */
     const after = (seq: number): boolean => {
       const r = probe.get(channelId, seq) as Row | undefined;
       return r === undefined || (r.created_rev as number) > afterRev;

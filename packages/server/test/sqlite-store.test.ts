@@ -59,6 +59,15 @@ describe('SqliteStore', () => {
     old.close();
 
     const store = new SqliteStore(path);
+    // Every row has a creation rev that grows with seq (the edited and re-attributed ones get the
+    // one before them), and it is below the rev of each changed row.
+    const rows = store.database.prepare('SELECT seq, rev, created_rev FROM messages ORDER BY seq').all() as {
+      seq: number;
+      rev: number;
+      created_rev: number;
+    }[];
+    expect(rows.map((r) => r.created_rev)).toEqual([1, 1, 3, 3, 5]);
+    expect(rows.filter((r) => r.created_rev !== r.rev).map((r) => r.seq)).toEqual([2, 4]);
     for (let after = 0; after < 8; after++)
       expect((await store.changesSince('c', after, 100)).map((m) => m.id)).toEqual(expected[after]);
     // The first message keeps its clientMsgId; the later reuse was renamed, and stays its author's.
