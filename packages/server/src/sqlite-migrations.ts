@@ -123,7 +123,10 @@ const migrations: string[] = [
   //   lower bound, below their rev, that keeps created_rev growing with seq for the search.
   // - dedup: clientMsgIds are unique on their own (version 7 UUIDs, time first, so the index
   //   grows at its end); a reused one names its first message, and the author is checked on
-  //   conflict. Any reuse already stored keeps its first copy's id and gets a suffix.
+  //   conflict. Any reuse already stored keeps its first copy's id and gets a suffix. Messages
+  //   are still found by author (a deleted user's or an expired visitor's messages keep their
+  //   text under a name, a rename renames them, the admin counts them) through a narrower index
+  //   on author_id alone.
   `
   ALTER TABLE messages ADD COLUMN created_rev INTEGER;
   UPDATE messages SET created_rev = rev WHERE edited_at IS NULL AND author_id IS NOT NULL;
@@ -138,6 +141,7 @@ const migrations: string[] = [
   UPDATE messages SET client_msg_id = client_msg_id || '#' || id
     WHERE rowid NOT IN (SELECT min(rowid) FROM messages GROUP BY client_msg_id);
   CREATE UNIQUE INDEX messages_client_msg_id ON messages(client_msg_id);
+  CREATE INDEX messages_author ON messages(author_id);
   `,
 ];
 

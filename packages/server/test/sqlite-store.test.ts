@@ -80,6 +80,11 @@ describe('SqliteStore', () => {
       )
       .all('c', 0, 10) as { detail: string }[];
     expect(plan.map((p) => p.detail).join(' ')).toContain('messages_changed');
+    // Finding a user's messages (a deleted user's, a rename) still uses an index, not a scan.
+    const byAuthor = store.database
+      .prepare(`EXPLAIN QUERY PLAN UPDATE messages SET author_name = ? WHERE author_id = ?`)
+      .all('x', 'u1') as { detail: string }[];
+    expect(byAuthor.map((p) => p.detail).join(' ')).toContain('messages_author');
     expect(await store.integrityCheck()).toBe('ok');
     await store.close();
   });
