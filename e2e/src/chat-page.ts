@@ -125,9 +125,40 @@ export class ChatPage {
     return this.page.getByRole('log', { name: /^Messages in / });
   }
 
-  /** The accessible names of every loaded message in the open channel, oldest first. */
+  /**
+   * The accessible names of every loaded message in the open channel, oldest first. The log is
+   * virtualized (only rows near the viewport are in the DOM), so this scrolls it from top to
+   * bottom, collecting what each position renders, and leaves it at the bottom again.
+   */
   allMessageLabels(): Promise<string[]> {
-    return allMessageLabels(this.messageLog());
+    return this.messageLog().evaluate(async (el) => {
+      // Two animation frames let the list render what the scroll brought into view; the timeout
+      // keeps a page that is not being rendered (a background tab) from waiting forever.
+      const frame = () =>
+        Promise.race([
+          new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))),
+          new Promise((r) => setTimeout(r, 200)),
+        ]);
+      const seen = new Set<string>();
+      const labels: string[] = [];
+      const step = Math.max(100, Math.floor(el.clientHeight / 2));
+      for (let top = 0; ; top += step) {
+        el.scrollTop = top;
+        await frame();
+        // A row's key tells one row seen twice from two rows that read the same (a doubled message).
+        for (const row of el.querySelectorAll('[data-key]')) {
+          const key = row.getAttribute('data-key') ?? '';
+          if (seen.has(key)) continue;
+          seen.add(key);
+          for (const article of row.querySelectorAll('article'))
+            labels.push(article.getAttribute('aria-label') ?? '');
+        }
+        if (el.scrollTop + el.clientHeight >= el.scrollHeight - 1) break;
+      }
+      el.scrollTop = el.scrollHeight;
+      await frame();
+      return labels;
+    });
   }
 
   /** A message article whose accessible name (author, time: text) contains `text`. */
@@ -144,42 +175,6 @@ export class ChatPage {
   async close(): Promise<void> {
     await this.context.close();
   }
-}
-
-/**
- * The accessible names of every loaded message in a message log, oldest first. The log is
- * virtualized (only rows near the viewport are in the DOM), so this scrolls it from top to bottom,
- * collecting what each position renders, and leaves it at the bottom again.
- */
-export function allMessageLabels(log: Locator): Promise<string[]> {
-  return log.evaluate(async (el) => {
-    // Two animation frames let the list render what the scroll brought into view; the timeout
-    // keeps a page that is not being rendered (a background tab) from waiting forever.
-    const frame = () =>
-      Promise.race([
-        new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))),
-        new Promise((r) => setTimeout(r, 200)),
-      ]);
-    const seen = new Set<string>();
-    const labels: string[] = [];
-    const step = Math.max(100, Math.floor(el.clientHeight / 2));
-    for (let top = 0; ; top += step) {
-      el.scrollTop = top;
-      await frame();
-      // A row's key tells one row seen twice from two rows that read the same (a doubled message).
-      for (const row of el.querySelectorAll('[data-key]')) {
-        const key = row.getAttribute('data-key') ?? '';
-        if (seen.has(key)) continue;
-        seen.add(key);
-        for (const article of row.querySelectorAll('article'))
-          labels.push(article.getAttribute('aria-label') ?? '');
-      }
-      if (el.scrollTop + el.clientHeight >= el.scrollHeight - 1) break;
-    }
-    el.scrollTop = el.scrollHeight;
-    await frame();
-    return labels;
-  });
 }
 
 export function escapeRegExp(s: string): string {
