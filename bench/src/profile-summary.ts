@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 
 /** The parts of a V8 `.cpuprofile` (written by `node --cpu-prof`) that we read. */
-interface CpuProfile {
+export interface CpuProfile {
   nodes: Array<{
     id: number;
     callFrame: { functionName: string; url: string; lineNumber: number };
@@ -29,7 +29,7 @@ export interface ProfileSummary {
 }
 
 /** Where a function lives, coarsely: a package, a server source file, Node's internals, or V8. */
-function areaOf(url: string, name: string): string {
+export function areaOf(url: string, name: string): string {
   if (!url) return name.startsWith('(') ? name : '(native)';
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (pkg) return pkg[1]!;
@@ -40,34 +40,54 @@ function areaOf(url: string, name: string): string {
 }
 
 /**
- * Self time per function and per area, counting only samples taken between `fromUs` and `toUs`
- * (V8's profile clock is the same monotonic clock as `process.hrtime`), divided by the units of
- * work done in that window (deliveries, or persisted messages): where each microsecond of one goes.
+ * Calls `visit` for each sample taken between `fromUs` and `toUs` (V8's profile clock is the same
+ * monotonic clock as `process.hrtime`) with the sample's node and the time it stands for, which is
+ * the time until the next sample. Idle samples are skipped.
  */
-export function summarizeProfile(path: string, fromUs: number, toUs: number, units: number): ProfileSummary {
-  const profile = JSON.parse(readFileSync(path, 'utf8')) as CpuProfile;
+export function forEachSample(
+  profile: CpuProfile,
+  fromUs: number,
+  toUs: number,
+  visit: (node: CpuProfile['nodes'][number], weightUs: number) => void,
+): void {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const fnSelf = new Map<string, number>();
-  const areaSelf = new Map<string, number>();
   let t = profile.startTime;
-  let sampled = 0;
   for (let i = 0; i < profile.samples.length; i += 1) {
     const delta = profile.timeDeltas[i] ?? 0;
     t += delta;
     if (t < fromUs || t > toUs) continue;
     const node = byId.get(profile.samples[i]!);
-    if (!node) continue;
+    if (!node || node.callFrame.functionName === '(idle)') continue;
+    visit(node, profile.timeDeltas[i + 1] ?? delta);
+  }
+}
+
+export function readProfile(path: string): CpuProfile {
+  return JSON.parse(readFileSync(path, 'utf8')) as CpuProfile;
+}
+
+/**
+ * Self time per function and per area in a window of the profile, divided by the units of work
+ * done in that window (deliveries, or persisted messages): where each microsecond of one goes.
+ */
+export function summarizeProfile(
+  profile: CpuProfile,
+  fromUs: number,
+  toUs: number,
+  units: number,
+): ProfileSummary {
+  const fnSelf = new Map<string, number>();
+  const areaSelf = new Map<string, number>();
+  let sampled = 0;
+  forEachSample(profile, fromUs, toUs, (node, weight) => {
     const { functionName, url, lineNumber } = node.callFrame;
-    if (functionName === '(idle)') continue;
-    // A sample stands for the time until the next one.
-    const weight = profile.timeDeltas[i + 1] ?? delta;
     sampled += weight;
     const file = url ? `${areaOf(url, functionName)}:${lineNumber + 1}` : '';
     const key = `${functionName || '(anonymous)'} ${file}`.trim();
     fnSelf.set(key, (fnSelf.get(key) ?? 0) + weight);
     const area = areaOf(url, functionName);
     areaSelf.set(area, (areaSelf.get(area) ?? 0) + weight);
-  }
+  });
   const lines = (m: Map<string, number>, top: number): ProfileLine[] =>
     [...m]
       .sort((a, b) => b[1] - a[1])

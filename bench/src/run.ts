@@ -3,12 +3,13 @@
  * processes, stops it by pid, and prints one table with SegmentChat's ratios to the baselines
  * (also written to docs/performance.md). `npm run bench -- --help` lists the flags.
  */
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { layout, pinSelf } from './cpu-layout.ts';
 import { killAllGenerators } from './generator-pool.ts';
 import { parseOptions, type BenchOptions, type ScenarioName } from './options.ts';
-import { formatProfile, summarizeProfile } from './profile-summary.ts';
+import { flameSvg, flameTree } from './flame-graph.ts';
+import { formatProfile, readProfile, summarizeProfile } from './profile-summary.ts';
 import { machineLine, resultTable, serverVersionLine, writePerformanceDoc } from './report.ts';
 import { Results } from './results.ts';
 import { killAllServers, type StartOptions } from './server-process.ts';
@@ -43,6 +44,8 @@ function cleanupAndExit(code: number): never {
 interface ProfileReport {
   heading: string;
   text: string;
+  /** The flame graph of the same window, and the name it takes in docs/ when the run is written there. */
+  flame: { path: string; docName: string };
 }
 
 /** The stretch of a profiled run to summarize, and the work done in it. */
@@ -74,10 +77,17 @@ async function profiled(
   const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
   if (!file || !w) return null;
   const path = join(dir, file);
-  const summary = summarizeProfile(path, w.startUs, w.endUs, w.units);
+  const profile = readProfile(path);
+  const summary = summarizeProfile(profile, w.startUs, w.endUs, w.units);
+  const flamePath = join(dir, `flame-${scenario}.svg`);
+  const tree = flameTree(profile, w.startUs, w.endUs);
+  writeFileSync(flamePath, flameSvg(tree, { title: w.heading, units: w.units, unit: w.unit }));
   return {
     heading: w.heading,
-    text: `${w.intro}, file ${path.slice(REPO_ROOT.length)}:\n\n${formatProfile(summary, w.units, w.unit)}`,
+    text:
+      `${w.intro}, file ${path.slice(REPO_ROOT.length)}, flame graph ${flamePath.slice(REPO_ROOT.length)}:\n\n` +
+      formatProfile(summary, w.units, w.unit),
+    flame: { path: flamePath, docName: `performance-flame-${scenario}.svg` },
   };
 }
 
@@ -173,7 +183,13 @@ async function main(): Promise<void> {
     '',
     table,
     '',
-    ...profiles.flatMap((p) => [`### ${p.heading}`, '', p.text, '']),
+    ...profiles.flatMap((p) => [
+      `### ${p.heading}`,
+      '',
+      p.text,
+      '',
+      ...(opts.write ? [`![Flame graph: ${p.heading}](${p.flame.docName})`, ''] : []),
+    ]),
     '### Run log',
     '',
     '```',
@@ -182,7 +198,10 @@ async function main(): Promise<void> {
   ].join('\n');
   const stamp = started.toISOString().replace(/[:.]/g, '-');
   writeFileSync(join(RESULTS_DIR, `run-${stamp}.md`), `${section}\n`);
-  if (opts.write) console.log(`Wrote ${writePerformanceDoc(section)}`);
+  if (opts.write) {
+    for (const p of profiles) copyFileSync(p.flame.path, join(REPO_ROOT, 'docs', p.flame.docName));
+    console.log(`Wrote ${writePerformanceDoc(section)}`);
+  }
 }
 
 function runScenario(
