@@ -83,7 +83,8 @@ export const USAGE = `npm run bench -- [flags]
   --storm-clients N --storm-missed N
   --store-rooms N --store-members N --store-window N --store-ms N
   --slow-members N --slow-percent P --slow-rate D --slow-payload N --slow-ms N
-  --cpu-prof                   write a V8 CPU profile of SegmentChat in the hot room and store (bench/results/)
+  --cpu-prof                   after SegmentChat's hot room and store runs, one more run of each under the V8
+                               profiler: summary tables and a flame graph (bench/results/, docs/ when written)
   --nice N                     run server and generators at this priority (e.g. -5 on a busy machine)
   --write / --no-write         update docs/performance.md (default: yes, except with --quick)`;
 
