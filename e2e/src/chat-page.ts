@@ -169,7 +169,28 @@ export class ChatPage {
 
   async screenshot(name: string): Promise<void> {
     await this.page.mouse.move(0, 0);
+    await this.settled();
     await this.page.screenshot({ path: new URL(name, screenshotDir).pathname });
+  }
+
+  /**
+   * Waits (at most 2 s) until the message list stops moving: rows are measured after they first
+   * render, and a list following the newest message scrolls once more when they turn out taller
+   * than estimated. A picture taken before that shows the last message half under the composer.
+   */
+  private async settled(): Promise<void> {
+    await this.page.evaluate(async () => {
+      const log = document.querySelector('[role="log"]');
+      if (!log) return;
+      let last = '';
+      let still = 0;
+      for (const until = Date.now() + 2000; Date.now() < until && still < 3;) {
+        await new Promise((r) => setTimeout(r, 50));
+        const now = `${log.scrollTop}/${log.scrollHeight}/${log.clientHeight}`;
+        still = now === last ? still + 1 : 0;
+        last = now;
+      }
+    });
   }
 
   async close(): Promise<void> {
