@@ -1,11 +1,11 @@
-import { areaOf, forEachSample, type CpuProfile } from './profile-summary.ts';
+import { areaOf, forEachSample, locationOf, type CpuProfile } from './profile-summary.ts';
 
 /** One frame of the flame graph: a function reached by one call path, with the time spent in it. */
 export interface FlameFrame {
   name: string;
   /** Package, source file or V8/Node area, as in the profile summary's "Area" column. */
   area: string;
-  /** Where the function is defined, `file:line`, or '' for V8's own pseudo-frames. */
+  /** Where the function is defined (`locationOf`), or '' for V8's own pseudo-frames. */
   location: string;
   selfUs: number;
   totalUs: number;
@@ -34,7 +34,7 @@ export function flameTree(profile: CpuProfile, fromUs: number, toUs: number): Fl
       const { functionName, url, lineNumber } = n.callFrame;
       const name = functionName || '(anonymous)';
       const area = areaOf(url, functionName);
-      const location = url ? `${area}:${lineNumber + 1}` : '';
+      const location = locationOf(url, functionName, lineNumber);
       let child = frame.children.find((c) => c.name === name && c.location === location);
       if (!child) {
         child = { name, area, location, selfUs: 0, totalUs: 0, children: [] };

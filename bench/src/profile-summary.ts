@@ -40,6 +40,17 @@ export function areaOf(url: string, name: string): string {
 }
 
 /**
+ * Where a function is defined, for the report: its area and line, or '' for V8's pseudo-frames.
+ * TypeScript files run through tsx, and V8 numbers the lines of the JavaScript tsx made of them,
+ * which are not the source's: those get no line.
+ */
+export function locationOf(url: string, functionName: string, lineNumber: number): string {
+  if (!url) return '';
+  const area = areaOf(url, functionName);
+  return /\.tsx?$/.test(url) ? area : `${area}:${lineNumber + 1}`;
+}
+
+/**
  * Calls `visit` for each sample taken between `fromUs` and `toUs` (V8's profile clock is the same
  * monotonic clock as `process.hrtime`) with the sample's node and the time it stands for, which is
  * the time until the next sample. Idle samples are skipped.
@@ -82,8 +93,7 @@ export function summarizeProfile(
   forEachSample(profile, fromUs, toUs, (node, weight) => {
     const { functionName, url, lineNumber } = node.callFrame;
     sampled += weight;
-    const file = url ? `${areaOf(url, functionName)}:${lineNumber + 1}` : '';
-    const key = `${functionName || '(anonymous)'} ${file}`.trim();
+    const key = `${functionName || '(anonymous)'} ${locationOf(url, functionName, lineNumber)}`.trim();
     fnSelf.set(key, (fnSelf.get(key) ?? 0) + weight);
     const area = areaOf(url, functionName);
     areaSelf.set(area, (areaSelf.get(area) ?? 0) + weight);
