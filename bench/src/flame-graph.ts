@@ -15,42 +15,50 @@ export interface FlameFrame {
 /**
  * The call tree of a window of a V8 CPU profile, weighted by samples: each frame's total is its
  * own samples plus its callees'. Frames under the same caller that name the same function (V8
- * can split one by inlining state) are merged, and children are ordered by name, as flame graphs
- * are, so two profiles of the same code line up.
+ * can split one by inlining state) are merged, and children are ordered by name (then file), as
+ * flame graphs are, so two profiles of the same code line up.
  */
 export function flameTree(profile: CpuProfile, fromUs: number, toUs: number): FlameFrame {
-  const parentOf = new Map<number, number>();
-  for (const n of profile.nodes) for (const c of n.children ?? []) parentOf.set(c, n.id);
+  const selfUs = new Map<number, number>();
+  forEachSample(profile, fromUs, toUs, (n, weight) => selfUs.set(n.id, (selfUs.get(n.id) ?? 0) + weight));
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const root: FlameFrame = { name: 'all', area: '', location: '', selfUs: 0, totalUs: 0, children: [] };
-  forEachSample(profile, fromUs, toUs, (leaf, weight) => {
-    // The path from V8's "(root)" pseudo-node down to the sampled function.
-    const path: CpuProfile['nodes'] = [];
-    for (let n: CpuProfile['nodes'][number] | undefined = leaf; n; n = byId.get(parentOf.get(n.id) ?? -1))
-      if (n.callFrame.functionName !== '(root)') path.unshift(n);
-    let frame = root;
-    root.totalUs += weight;
-    for (const n of path) {
-      const { functionName, url, lineNumber } = n.callFrame;
-      const name = functionName || '(anonymous)';
-      const area = areaOf(url, functionName);
-      const location = locationOf(url, functionName, lineNumber);
-      let child = frame.children.find((c) => c.name === name && c.location === location);
-      if (!child) {
-        child = { name, area, location, selfUs: 0, totalUs: 0, children: [] };
-        frame.children.push(child);
-      }
-      child.totalUs += weight;
-      frame = child;
-    }
-    frame.selfUs += weight;
+  const frame = (name: string, area: string, location: string): FlameFrame => ({
+    name,
+    area,
+    location,
+    selfUs: 0,
+    totalUs: 0,
+    children: [],
   });
-  const sort = (f: FlameFrame): void => {
-    f.children.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    f.children.forEach(sort);
+  // V8's nodes already form the call tree; frames only merge same-named siblings.
+  const addChildren = (node: CpuProfile['nodes'][number], into: FlameFrame): void => {
+    for (const id of node.children ?? []) {
+      const child = byId.get(id);
+      if (!child) continue;
+      const { functionName, url, lineNumber } = child.callFrame;
+      const name = functionName || '(anonymous)';
+      const location = locationOf(url, functionName, lineNumber);
+      let f = into.children.find((c) => c.name === name && c.location === location);
+      if (!f) into.children.push((f = frame(name, areaOf(url, functionName), location)));
+      f.selfUs += selfUs.get(id) ?? 0;
+      addChildren(child, f);
+    }
   };
-  sort(root);
-  return root;
+  // Totals bottom-up; frames with no sample in the window are dropped.
+  const finish = (f: FlameFrame): FlameFrame => {
+    f.children = f.children.map(finish).filter((c) => c.totalUs > 0);
+    f.children.sort(
+      (x, y) => x.name.localeCompare(y.name, 'en') || x.location.localeCompare(y.location, 'en'),
+    );
+    f.totalUs = f.selfUs + f.children.reduce((sum, c) => sum + c.totalUs, 0);
+    return f;
+  };
+  const root = frame('all', '', '');
+  for (const n of profile.nodes.filter((n) => n.callFrame.functionName === '(root)')) {
+    root.selfUs += selfUs.get(n.id) ?? 0;
+    addChildren(n, root);
+  }
+  return finish(root);
 }
 
 export interface FlameSvgOptions {
@@ -95,21 +103,23 @@ function escapeXml(s: string): string {
  * Each box has a tooltip with its function, file, total and self time, share and us per unit.
  */
 export function flameSvg(root: FlameFrame, opts: FlameSvgOptions): string {
-  const boxes: string[] = [];
-  let depth = 0;
   const scale = root.totalUs > 0 ? WIDTH / root.totalUs : 0;
+  const drawn = (f: FlameFrame) => f.totalUs * scale >= MIN_PX;
+  const depthOf = (f: FlameFrame): number => (drawn(f) ? 1 + Math.max(0, ...f.children.map(depthOf)) : 0);
+  const depth = depthOf(root);
+  const height = TOP + depth * ROW + 28;
+  const boxes: string[] = [];
+  // Callers at the bottom: level 0 is the last row.
   const place = (f: FlameFrame, x: number, level: number): void => {
-    const w = f.totalUs * scale;
-    if (w < MIN_PX) return;
-    depth = Math.max(depth, level + 1);
-    boxes.push(box(f, x, level, w));
+    if (!drawn(f)) return;
+    boxes.push(box(f, x, TOP + (depth - 1 - level) * ROW, f.totalUs * scale));
     let cx = x;
     for (const c of f.children) {
       place(c, cx, level + 1);
       cx += c.totalUs * scale;
     }
   };
-  const box = (f: FlameFrame, x: number, level: number, w: number): string => {
+  const box = (f: FlameFrame, x: number, y: number, w: number): string => {
     const pct = root.totalUs > 0 ? (100 * f.totalUs) / root.totalUs : 0;
     const perUnit = opts.units > 0 ? ` · ${(f.totalUs / opts.units).toFixed(3)} us/${opts.unit}` : '';
     const tip =
@@ -117,19 +127,14 @@ export function flameSvg(root: FlameFrame, opts: FlameSvgOptions): string {
       `${(f.totalUs / 1000).toFixed(1)} ms total (${pct.toFixed(1)}%)${perUnit}, ${(f.selfUs / 1000).toFixed(1)} ms self`;
     const chars = Math.floor((w - 6) / CHAR_PX);
     const label = chars >= 3 ? (f.name.length > chars ? `${f.name.slice(0, chars - 1)}…` : f.name) : '';
-    // y is filled in once the depth is known (callers at the bottom).
     return (
-      `<g><title>${escapeXml(tip)}</title><rect x="${x.toFixed(2)}" y="@${level}" width="${w.toFixed(2)}" height="${ROW - 1}" rx="2" fill="${colour(f)}"/>` +
-      (label ? `<text x="${(x + 3).toFixed(2)}" y="@${level}+">${escapeXml(label)}</text>` : '') +
+      `<g><title>${escapeXml(tip)}</title><rect x="${x.toFixed(2)}" y="${y}" width="${w.toFixed(2)}" height="${ROW - 1}" rx="2" fill="${colour(f)}"/>` +
+      (label ? `<text x="${(x + 3).toFixed(2)}" y="${y + 12}">${escapeXml(label)}</text>` : '') +
       '</g>'
     );
   };
   place(root, 0, 0);
-  const height = TOP + depth * ROW + 28;
-  const yOf = (level: number) => TOP + (depth - 1 - level) * ROW;
-  const body = boxes
-    .join('\n')
-    .replace(/y="@(\d+)(\+?)"/g, (_, l: string, text: string) => `y="${yOf(Number(l)) + (text ? 12 : 0)}"`);
+  const body = boxes.join('\n');
   const legend = KINDS.map((k, i) => {
     const x = 8 + i * 190;
     const fill = `hsl(${k.hue} ${k.hue === 0 ? 0 : 70}% 68%)`;
