@@ -68,6 +68,8 @@ export class WsGateway {
   private readonly fanout: ChannelFanout;
   /** Set while `close` waits for the last socket to finish its closing handshake. */
   private allClosed: (() => void) | null = null;
+  /** From the start of `close`: sockets opened after it would never be closed, nor let it end. */
+  private closing = false;
 
   constructor(
     private readonly services: Services,
@@ -129,6 +131,7 @@ export class WsGateway {
 
   /** Tells every client the server is going, closes the sockets with 1001 (or 4012 on restart). */
   async close(restart = false): Promise<void> {
+    this.closing = true;
     this.unsubscribe();
     clearInterval(this.heartbeat);
     clearInterval(this.helloSweep);
@@ -145,6 +148,12 @@ export class WsGateway {
   }
 
   private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    if (this.closing) {
+      // A client told to reconnect (4012) may come back before the last handshake is done; it
+      // retries and finds the restarted server.
+      socket.end('HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nConnection: close\r\n\r\n');
+      return;
+    }
     const url = new URL(req.url ?? '/', 'http://x');
     if (url.pathname !== HttpRoute.WS) {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');

@@ -33,4 +33,20 @@ describe('graceful shutdown', () => {
     await store.close();
     rmSync(dataDir, { recursive: true, force: true });
   });
+
+  it('refuses sockets that arrive while it closes, so a client reconnecting early cannot keep it up', async () => {
+    const srv = await startTestServer();
+    const slow = await TestClient.connect(srv.url, (await register(srv.url, 'slow')).token);
+    // This client reads nothing for now, so its closing handshake waits and the close with it:
+    // the window in which a restarted client's next socket used to be taken and never closed.
+    (slow.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket.pause();
+    let stopped = false;
+    const stopping = srv.server.close({ restart: true }).then(() => (stopped = true));
+    await new Promise((r) => setTimeout(r, 50));
+    await expect(TestClient.open(srv.url)).rejects.toThrow('upgrade refused: 503');
+    expect(stopped).toBe(false);
+    (slow.ws as unknown as { _socket: { resume(): void } })._socket.resume();
+    expect((await slow.closed).code).toBe(4012);
+    await stopping;
+  });
 });
