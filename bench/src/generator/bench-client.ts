@@ -1,7 +1,7 @@
-import WebSocket from 'ws';
 import { corkForTick } from './send-cork.ts';
 import { nowUs } from '../mono-clock.ts';
 import { parseMarker, scanFrame } from './delivery-marker.ts';
+import { RawWebSocket } from './raw-websocket.ts';
 
 /** What a generator learns from one client. */
 export interface ClientEvents {
@@ -26,15 +26,17 @@ export class RequestError extends Error {
 const REPLY_MARK = Buffer.from('"re":');
 
 /**
- * One benchmark connection over `ws`. Frames without a reply in them (the hot path: message
+ * One benchmark connection (over `RawWebSocket`, the generator's own lean client). Frames without a reply in them (the hot path: message
  * events) are only scanned for benchmark markers; frames carrying a reply are parsed as JSON.
  * Subclasses say how requests are framed and which decoded objects are messages.
  */
 export abstract class BenchClient {
-  protected ws: WebSocket | null = null;
+  protected ws: RawWebSocket | null = null;
   private nextId = 1;
   private readonly pending = new Map<number, (reply: Reply) => void>();
   private closing = false;
+  /** Settles `close()` once the connection is gone. */
+  private closedNow: (() => void) | null = null;
   /** Replies with `ok: false`, by error code. */
   readonly errors = new Map<string, number>();
   /** Set by the generator: a slow client's deliveries are counted apart. */
@@ -65,18 +67,16 @@ export abstract class BenchClient {
 
   protected open(url: string): Promise<void> {
     this.closing = false;
-    return new Promise((resolve, reject) => {
-      const ws = new WebSocket(url, { perMessageDeflate: false, skipUTF8Validation: true });
-      this.ws = ws;
-      ws.on('message', (data: Buffer) => this.onFrame(data));
-      ws.once('open', () => resolve());
-      ws.once('error', (err) => reject(err));
-      ws.on('close', (code, reason) => {
+    this.ws = new RawWebSocket(url, {
+      message: (data) => this.onFrame(data),
+      close: (code, reason) => {
         for (const settle of this.pending.values()) settle({ re: -1, ok: false, error: { code: 'CLOSED' } });
         this.pending.clear();
-        if (!this.closing) this.events.closed(this, code, reason.toString());
-      });
+        this.closedNow?.();
+        if (!this.closing) this.events.closed(this, code, reason);
+      },
     });
+    return this.ws.whenOpen();
   }
 
   protected onFrame(data: Buffer): void {
@@ -108,7 +108,7 @@ export abstract class BenchClient {
   protected call(request: Record<string, unknown>, onReply: (reply: Reply) => void): void {
     const id = this.nextId++;
     this.pending.set(id, onReply);
-    corkForTick(this.ws);
+    corkForTick(this.ws?.socket ?? null);
     this.ws?.send(this.encode({ ...request, id }));
   }
 
@@ -141,10 +141,18 @@ export abstract class BenchClient {
 
   close(): Promise<void> {
     const ws = this.ws;
-    if (!ws || ws.readyState === WebSocket.CLOSED) return Promise.resolve();
+    if (!ws || ws.isClosed) return Promise.resolve();
     this.closing = true;
+    if (!ws.isOpen) {
+      // Still in the handshake: no close event will come for a socket that never opened.
+      ws.terminate();
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
-      ws.once('close', () => resolve());
+      this.closedNow = () => {
+        this.closedNow = null;
+        resolve();
+      };
       ws.terminate();
     });
   }
