@@ -37,6 +37,15 @@ import { TrafficMetrics } from './traffic-metrics.ts';
 import type { Store } from './store.ts';
 import { WsGateway } from './ws-gateway.ts';
 
+/**
+ * Connections the kernel completes and holds while the server is busy. After a restart every
+ * client reconnects at once; with Node's default of 511, the bench's 1,000 clients reconnecting
+ * within a few milliseconds overflowed it (55 SYNs dropped, `nstat` ListenOverflows), and each
+ * dropped client retried only after a second. Linux caps it at net.core.somaxconn (4096 by
+ * default since 5.4).
+ */
+const LISTEN_BACKLOG = 4096;
+
 export interface ServerOptions extends Partial<Omit<ServerConfig, 'limits'>> {
   limits?: Partial<ServerConfig['limits']>;
   /** Another store (a Postgres one, a test double); SQLite in `dataDir` otherwise. */
@@ -186,7 +195,7 @@ export async function createServer(options: ServerOptions = {}): Promise<ChatSer
     services,
     gateway,
     async listen() {
-      await app.listen({ port: config.port, host: config.host });
+      await app.listen({ port: config.port, host: config.host, backlog: LISTEN_BACKLOG });
       const addr = app.server.address();
       const port = typeof addr === 'object' && addr ? addr.port : config.port;
       const host = config.host.includes(':') ? `[${config.host}]` : config.host;
