@@ -4,6 +4,7 @@ import { CloseCode } from '@segmentchat/protocol';
 import type { ErrorBody, ServerEvent } from '@segmentchat/protocol';
 import type { Principal } from './account-service.ts';
 import { newId } from './new-id.ts';
+import { PreparedReply } from './prepared-reply.ts';
 import type { RateSpec } from './config.ts';
 
 /** One client WebSocket: who it is, what it listens to, how fast it may talk. */
@@ -56,7 +57,8 @@ export class Connection {
   }
 
   reply(re: number, result: object): void {
-    this.sendText(JSON.stringify({ re, ok: true, ...result }));
+    if (result instanceof PreparedReply) this.sendText(`{"re":${re},"ok":true,${result.fieldsJson}}`);
+    else this.sendText(JSON.stringify({ re, ok: true, ...result }));
   }
 
   fail(re: number | null, error: ErrorBody): void {

@@ -8,6 +8,7 @@ import { RateLimiter } from './rate-limiter.ts';
 import type { RateSpec } from './config.ts';
 import type { Store, UserRow } from './store.ts';
 import { SyncPageCache } from './sync-page-cache.ts';
+import type { SyncPage } from './sync-page-cache.ts';
 
 /** Turns attachment ids into stored attachments the caller may use; the uploads issue plugs in here. */
 export type AttachmentResolver = (user: UserRow, ids: string[], channelId: string) => Promise<Attachment[]>;
@@ -101,14 +102,16 @@ export class MessageService {
   }
 
   /**
-   * Changes after each cursor, up to `limit` in all. Channels the caller cannot read are left
-   * out, exactly like channels that do not exist, so sync reveals nothing either.
+   * Changes after each cursor, up to `limit` in all, as pages shared with everyone who asks for
+   * the same ones. Channels the caller cannot read are left out, exactly like channels that do
+   * not exist, so sync reveals nothing either.
    */
   async sync(
     user: UserRow,
     p: ParsedParams<'sync'>,
-  ): Promise<{ changes: Message[]; cursors: Record<string, number>; hasMore: boolean }> {
-    const changes: Message[] = [];
+  ): Promise<{ pages: SyncPage[]; cursors: Record<string, number>; hasMore: boolean }> {
+    const pages: SyncPage[] = [];
+    let count = 0;
     const cursors: Record<string, number> = {};
     let hasMore = false;
     for (const [channelId, after] of Object.entries(p.cursors)) {
@@ -118,24 +121,29 @@ export class MessageService {
       } catch {
         continue;
       }
-      const room = p.limit - changes.length;
+      const room = p.limit - count;
       if (room <= 0) {
         cursors[channelId] = after;
         hasMore ||= channel.rev > after;
         continue;
       }
       // `channel.rev` was read before the page, as the cache requires.
-      let page = this.syncPages.get(channel.id, after, room, channel.rev);
-      if (!page) {
-        page = await this.store.changesSince(channel.id, after, room);
-        this.syncPages.put(channel.id, after, room, channel.rev, page);
-      }
-      changes.push(...page);
+      const page =
+        this.syncPages.get(channel.id, after, room, channel.rev) ??
+        this.syncPages.put(
+          channel.id,
+          after,
+          room,
+          channel.rev,
+          await this.store.changesSince(channel.id, after, room),
+        );
+      pages.push(page);
+      count += page.messages.length;
       // A channel's rev is the rev of its newest change, so a short page means "all caught up".
-      cursors[channelId] = page.at(-1)?.rev ?? after;
-      if (page.length === room) hasMore = true;
+      cursors[channelId] = page.messages.at(-1)?.rev ?? after;
+      if (page.messages.length === room) hasMore = true;
     }
-    return { changes, cursors, hasMore };
+    return { pages, cursors, hasMore };
   }
 
   private async own(user: UserRow, messageId: string, adminMay = false): Promise<Message> {

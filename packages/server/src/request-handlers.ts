@@ -1,6 +1,7 @@
 import { ChatError } from '@segmentchat/protocol';
 import type { ParsedParams, RequestResult, RequestType } from '@segmentchat/protocol';
 import type { Connection } from './connection.ts';
+import { PreparedReply } from './prepared-reply.ts';
 import { corkUntilTick } from './reply-cork.ts';
 import type { Services } from './services.ts';
 import type { UserRow } from './store.ts';
@@ -14,7 +15,7 @@ export interface HandlerContext {
 export type Handler<T extends RequestType> = (
   ctx: HandlerContext,
   params: ParsedParams<T>,
-) => Promise<RequestResult<T>>;
+) => Promise<RequestResult<T> | PreparedReply>;
 
 /** Every request type has a handler: a forgotten one is a compile error. */
 export type Handlers = { [T in RequestType]: Handler<T> };
@@ -63,7 +64,18 @@ export const requestHandlers: Handlers = {
     message: await services.messages.delete(user, p.messageId),
   }),
   'message.history': async ({ user, services }, p) => services.messages.history(user, p),
-  sync: async ({ user, services }, p) => services.messages.sync(user, p),
+  sync: async ({ user, services }, p) => {
+    const { pages, cursors, hasMore } = await services.messages.sync(user, p);
+    // Every client of a room catching up after an outage is sent the same pages: each page is
+    // serialized once (SyncPage.json), not once per client.
+    const changes = pages
+      .map((page) => page.json)
+      .filter((json) => json !== '')
+      .join(',');
+    return new PreparedReply(
+      `"changes":[${changes}],"cursors":${JSON.stringify(cursors)},"hasMore":${hasMore}`,
+    );
+  },
   typing: async ({ user, services }, p) => {
     await services.presence.typing(user, p.channelId);
     return {};
