@@ -13,6 +13,8 @@ export type BusMessage =
       kind: 'channel';
       channelId: string;
       event: ServerEvent;
+      /** `event` already serialized, when the publisher had it (the same as JSON.stringify(event)). */
+      eventJson?: string;
       exceptUser?: string;
       exceptConnections?: string[];
     }

@@ -34,7 +34,11 @@ export class MessageService {
     this.sendLimiter = new RateLimiter(sendRate);
   }
 
-  async send(user: UserRow, p: ParsedParams<'message.send'>): Promise<Message> {
+  /**
+   * Stores a message once and announces it. Returns it with its JSON, made once for the ack to
+   * its author and the event to its channel alike (each a JSON.stringify of the same message).
+   */
+  async send(user: UserRow, p: ParsedParams<'message.send'>): Promise<SentMessage> {
     let attachments: Attachment[];
     try {
       await this.channels.checkJoined(user, p.channelId);
@@ -47,7 +51,7 @@ export class MessageService {
       // the author having left the channel): the client only needs to learn that it was stored.
       // Looked up only when refusing; a resend that passes is found by the store's dedup.
       const earlier = await this.store.findByClientMsgId(user.id, p.clientMsgId);
-      if (earlier) return this.sameChannel(earlier, p.channelId);
+      if (earlier) return sent(this.sameChannel(earlier, p.channelId));
       throw e;
     }
     const now = Date.now();
@@ -63,17 +67,20 @@ export class MessageService {
       createdAt: now,
     });
     switch (r.status) {
-      case 'created':
+      case 'created': {
+        const created = sent(r.message);
         this.bus.publish({
           kind: 'channel',
           channelId: p.channelId,
           event: { type: 'message.new', message: r.message },
+          eventJson: `{"type":"message.new","message":${created.json}}`,
         });
-        return r.message;
+        return created;
+      }
       case 'duplicate':
         // A resend costs nothing, as when it was answered before taking a token.
         this.sendLimiter.refund(user.id);
-        return this.sameChannel(r.message, p.channelId);
+        return sent(this.sameChannel(r.message, p.channelId));
       case 'conflict':
         throw ChatError.conflict('That clientMsgId was used for another message');
       case 'refused':
@@ -171,4 +178,14 @@ export class MessageService {
     if (m.channelId !== channelId) throw ChatError.conflict('That clientMsgId was used for another channel');
     return m;
   }
+}
+
+/** A stored message and the same as JSON. */
+export interface SentMessage {
+  message: Message;
+  json: string;
+}
+
+function sent(message: Message): SentMessage {
+  return { message, json: JSON.stringify(message) };
 }

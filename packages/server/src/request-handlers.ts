@@ -42,20 +42,20 @@ export const requestHandlers: Handlers = {
   },
   'dm.open': async ({ user, services }, p) => ({ channel: await services.channels.openDm(user, p.userId) }),
   'message.send': async ({ user, connection, services }, p) => {
-    const message = await services.messages.send(user, p);
+    const { message, json } = await services.messages.send(user, p);
     // The other acks of the same grouped commit are being written now: one write for them all.
     corkUntilTick(connection.socket);
     // The DM counters let a test prove that a direct DM never came this way. Only DMs count, so
-    // only theirs are measured: two JSON.stringify calls cost ~2 us, on every send otherwise.
+    // only theirs are measured: serializing the request again costs ~1 us, on every send otherwise.
     const access = await services.store.channelAccess(message.channelId, user.id);
     if (access?.kind === 'dm') {
       await services.traffic.noteSend(
         message.channelId,
         JSON.stringify(p).length,
-        JSON.stringify({ type: 'message.new', message }).length,
+        `{"type":"message.new","message":${json}}`.length,
       );
     }
-    return { message };
+    return new PreparedReply(`"message":${json}`);
   },
   'message.edit': async ({ user, services }, p) => ({
     message: await services.messages.edit(user, p.messageId, p.text),

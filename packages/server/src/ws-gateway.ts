@@ -335,12 +335,12 @@ export class WsGateway {
         const conns = this.byChannel.get(m.channelId);
         if (!conns) return;
         if (m.exceptUser === undefined && m.exceptConnections === undefined) {
-          this.fanout.push(m.channelId, JSON.stringify(m.event));
+          this.fanout.push(m.channelId, m.eventJson ?? JSON.stringify(m.event));
           return;
         }
         const skip = m.exceptConnections ? new Set(m.exceptConnections) : null;
         const to = [...conns].filter((c) => c.userId !== m.exceptUser && !skip?.has(c.id));
-        this.fanout.pushTo(to, JSON.stringify(m.event));
+        this.fanout.pushTo(to, m.eventJson ?? JSON.stringify(m.event));
         return;
       }
       case 'channels': {
