@@ -26,8 +26,9 @@ export class RequestError extends Error {
 const REPLY_MARK = Buffer.from('"re":');
 
 /**
- * One benchmark connection (over `RawWebSocket`, the generator's own lean client). Frames without a reply in them (the hot path: message
- * events) are only scanned for benchmark markers; frames carrying a reply are parsed as JSON.
+ * One benchmark connection, over `RawWebSocket` (the generator's own lean client). Frames without
+ * a reply in them (the hot path: message events) are only scanned for benchmark markers; frames
+ * carrying a reply are parsed as JSON.
  * Subclasses say how requests are framed and which decoded objects are messages.
  */
 export abstract class BenchClient {

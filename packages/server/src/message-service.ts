@@ -73,7 +73,7 @@ export class MessageService {
           kind: 'channel',
           channelId: p.channelId,
           event: { type: 'message.new', message: r.message },
-          eventJson: `{"type":"message.new","message":${created.json}}`,
+          eventJson: messageNewJson(created.json),
         });
         return created;
       }
@@ -188,4 +188,9 @@ export interface SentMessage {
 
 function sent(message: Message): SentMessage {
   return { message, json: JSON.stringify(message) };
+}
+
+/** The `message.new` event around a message already serialized: JSON.stringify of the event. */
+export function messageNewJson(messageJson: string): string {
+  return `{"type":"message.new","message":${messageJson}}`;
 }

@@ -1,6 +1,7 @@
 import { ChatError } from '@segmentchat/protocol';
 import type { ParsedParams, RequestResult, RequestType } from '@segmentchat/protocol';
 import type { Connection } from './connection.ts';
+import { messageNewJson } from './message-service.ts';
 import { PreparedReply } from './prepared-reply.ts';
 import { corkUntilTick } from './reply-cork.ts';
 import type { Services } from './services.ts';
@@ -52,7 +53,7 @@ export const requestHandlers: Handlers = {
       await services.traffic.noteSend(
         message.channelId,
         JSON.stringify(p).length,
-        `{"type":"message.new","message":${json}}`.length,
+        messageNewJson(json).length,
       );
     }
     return new PreparedReply(`"message":${json}`);

@@ -334,13 +334,14 @@ export class WsGateway {
       case 'channel': {
         const conns = this.byChannel.get(m.channelId);
         if (!conns) return;
+        const json = m.eventJson ?? JSON.stringify(m.event);
         if (m.exceptUser === undefined && m.exceptConnections === undefined) {
-          this.fanout.push(m.channelId, m.eventJson ?? JSON.stringify(m.event));
+          this.fanout.push(m.channelId, json);
           return;
         }
         const skip = m.exceptConnections ? new Set(m.exceptConnections) : null;
         const to = [...conns].filter((c) => c.userId !== m.exceptUser && !skip?.has(c.id));
-        this.fanout.pushTo(to, m.eventJson ?? JSON.stringify(m.event));
+        this.fanout.pushTo(to, json);
         return;
       }
       case 'channels': {
