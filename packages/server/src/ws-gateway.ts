@@ -23,6 +23,9 @@ import type { Services } from './services.ts';
 /** ws-level pings find dead TCP connections (laptop lid closed) that never send a FIN. */
 const HEARTBEAT_MS = 30_000;
 
+/** How long a socket's closing handshake may take before the socket is destroyed. */
+export const CLOSE_HANDSHAKE_MS = 3_000;
+
 /**
  * A `ws` socket that knows its Connection, so that one set of listener functions serves every
  * socket: a closure per listener per socket is memory on every idle connection.
@@ -86,6 +89,9 @@ export class WsGateway {
       // The gateway keeps its own set of connections; `ws`'s would cost every socket a closure
       // and a `close` listener more.
       clientTracking: false,
+      // A closing handshake the peer never answers (its network gone without a FIN) would hold
+      // a restart or shutdown for ws's default 30 s; after this the socket is destroyed.
+      closeTimeout: CLOSE_HANDSHAKE_MS,
     });
     this.fanout = new ChannelFanout(
       (channelId) => this.byChannel.get(channelId),

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SqliteStore } from '../src/sqlite-store.ts';
+import { CLOSE_HANDSHAKE_MS } from '../src/ws-gateway.ts';
 import { TestClient, register } from './test-client.ts';
 import { startTestServer } from './test-server.ts';
 
@@ -48,5 +49,18 @@ describe('graceful shutdown', () => {
     (slow.ws as unknown as { _socket: { resume(): void } })._socket.resume();
     expect((await slow.closed).code).toBe(4012);
     await stopping;
+  });
+
+  it('destroys a socket whose peer never answers the close, instead of waiting 30 s for it', async () => {
+    const srv = await startTestServer();
+    const gone = await TestClient.connect(srv.url, (await register(srv.url, 'gone')).token);
+    // A phone that lost its network: the socket stays open, nothing it sends or reads arrives.
+    (gone.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+    const started = Date.now();
+    await srv.server.close({ restart: true });
+    const took = Date.now() - started;
+    // ws's own default would be 30 s; the bound is far above the 3 s set, for a loaded machine.
+    expect(took).toBeGreaterThanOrEqual(CLOSE_HANDSHAKE_MS - 100);
+    expect(took).toBeLessThan(15_000);
   });
 });
