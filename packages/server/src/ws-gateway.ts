@@ -90,8 +90,9 @@ export class WsGateway {
       // and a `close` listener more.
       clientTracking: false,
       // A closing handshake the peer never answers (its network gone without a FIN) would hold
-      // a restart or shutdown for ws's default 30 s; after this the socket is destroyed.
-      closeTimeout: CLOSE_HANDSHAKE_MS,
+      // a restart or shutdown for ws's default 30 s; after this the socket is destroyed. (A
+      // spread: the option is newer than @types/ws.)
+      ...{ closeTimeout: CLOSE_HANDSHAKE_MS },
     });
     this.fanout = new ChannelFanout(
       (channelId) => this.byChannel.get(channelId),
