@@ -1,6 +1,6 @@
 import { open } from 'node:fs/promises';
-import sharp from 'sharp';
 import type { Metadata } from 'sharp';
+import { loadSharp } from './load-sharp.ts';
 import { ChatError, ErrorCode } from '@segmentchat/protocol';
 import type { Attachment } from '@segmentchat/protocol';
 
@@ -60,6 +60,7 @@ export interface SanitizedImage {
 export async function sanitizeImage(path: string, maxPixels: number): Promise<SanitizedImage> {
   const mime = sniffImageType(await readHead(path));
   if (!mime) throw unsupported();
+  const sharp = await loadSharp();
   let meta: Metadata;
   try {
     // Header only: `limitInputPixels: false` so that we, not sharp, say what was too large.

@@ -1,5 +1,5 @@
-import sharp from 'sharp';
 import type { ImageMime } from './image-sanitizer.ts';
+import { loadSharp } from './load-sharp.ts';
 
 /**
  * The largest inline thumbnail the web app shows is 360 x 280 CSS pixels; twice that stays sharp
@@ -19,6 +19,7 @@ export async function makeThumbnail(
   animated: boolean,
 ): Promise<Buffer | null> {
   if (size.width <= THUMBNAIL_BOX.width && size.height <= THUMBNAIL_BOX.height) return null;
+  const sharp = await loadSharp();
   let img = sharp(data, { animated }).resize(THUMBNAIL_BOX.width, THUMBNAIL_BOX.height, {
     fit: 'inside',
     withoutEnlargement: true,

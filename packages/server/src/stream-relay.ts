@@ -1,5 +1,5 @@
-import { RTCPeerConnection, RTCRtpCodecParameters, useAbsSendTime, useTransportWideCC } from 'werift';
-import type { MediaStreamTrack, RTCRtpSender, RTCRtpTransceiver, RtpPacket } from 'werift';
+import type * as Werift from 'werift';
+import type { MediaStreamTrack, RTCPeerConnection, RTCRtpSender, RTCRtpTransceiver, RtpPacket } from 'werift';
 import { ChatError } from '@segmentchat/protocol';
 import type { IceServer, SignalPayload } from '@segmentchat/protocol';
 
@@ -34,6 +34,13 @@ export interface StreamRelayOptions {
 const KEYFRAME_REQUEST_MIN_MS = 500;
 
 /**
+ * werift is loaded on the first stream signal, not at startup: importing it takes ~0.7 s of
+ * CPU, which every start and every restart from the admin panel would otherwise wait for.
+ */
+let werift: Promise<typeof Werift> | undefined;
+const loadWerift = () => (werift ??= import('werift'));
+
+/**
  * The server's selective forwarding unit, on werift (WebRTC in TypeScript, no native code). The
  * streamer publishes one upstream (VP8 + Opus); each relayed viewer gets its own peer
  * connection, and every RTP packet of the upstream is written to each viewer's sender
@@ -58,11 +65,13 @@ export class StreamRelay {
 
   /** The streamer's upstream: answers its offer, takes its ICE candidates, `bye` closes it. */
   async publish(streamId: string, payload: SignalPayload): Promise<SignalPayload | undefined> {
+    // Every signal waits on the same promise, so they still run in the order they came.
+    const rtc = await loadWerift();
     const room = this.room(streamId);
     switch (payload.kind) {
       case 'offer': {
         room.upstream?.close().catch(() => {});
-        const pc = this.peer();
+        const pc = this.peer(rtc);
         room.upstream = pc;
         room.video = null;
         pc.onRemoteTransceiverAdded.subscribe((transceiver) => {
@@ -96,11 +105,12 @@ export class StreamRelay {
     viewerKey: string,
     payload: SignalPayload,
   ): Promise<SignalPayload | undefined> {
+    const rtc = await loadWerift();
     const room = this.room(streamId);
     switch (payload.kind) {
       case 'offer': {
         this.dropViewer(streamId, viewerKey);
-        const pc = this.peer();
+        const pc = this.peer(rtc);
         const down: Downstream = { pc, senders: new Map() };
         room.viewers.set(viewerKey, down);
         pc.connectionStateChange.subscribe((state) => {
@@ -161,7 +171,8 @@ export class StreamRelay {
    * One codec per kind on both sides, so the upstream's payload maps onto every viewer's: VP8
    * is in every browser and decodes in software everywhere, Opus is WebRTC's mandatory audio.
    */
-  private peer(): RTCPeerConnection {
+  private peer(rtc: typeof Werift): RTCPeerConnection {
+    const { RTCPeerConnection, RTCRtpCodecParameters, useAbsSendTime, useTransportWideCC } = rtc;
     return new RTCPeerConnection({
       iceServers: this.options.iceServers.flatMap((s) =>
         (Array.isArray(s.urls) ? s.urls : [s.urls]).map((urls) => ({
