@@ -51,8 +51,11 @@ export async function startSupervisedServer(env: Record<string, string> = {}): P
       },
     },
   );
-  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  // Stamped with the time since start, so a failing test shows how long a restart took.
+  const started = Date.now();
+  const record = (d: Buffer) => (out += `[+${Date.now() - started} ms] ${d.toString()}`);
+  child.stdout?.on('data', record);
+  child.stderr?.on('data', record);
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const url = `http://127.0.0.1:${port}`;
 

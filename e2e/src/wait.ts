@@ -26,12 +26,12 @@ export async function textOf(locator: Locator): Promise<string> {
 }
 
 /**
- * Polls `read` until the matcher passes, within WAIT_MS; then fails with the last mismatch.
+ * Polls `read` until the matcher passes, within `withinMs`; then fails with the last mismatch.
  * (Vitest's expect.poll only works inside a test, and sign-in runs in beforeAll too.)
  */
-export function eventually<T>(read: () => Promise<T> | T) {
+export function eventually<T>(read: () => Promise<T> | T, withinMs = WAIT_MS) {
   const run = async (check: (value: T) => void): Promise<void> => {
-    const deadline = Date.now() + WAIT_MS;
+    const deadline = Date.now() + withinMs;
     for (;;) {
       try {
         check(await read());

@@ -5,9 +5,10 @@ import { ChatPage, escapeRegExp, screenshotDir } from '../src/chat-page.ts';
 import { HistoryReader } from '../src/history-reader.ts';
 import { startTestServer, type TestServer } from '../src/server-fixture.ts';
 import { startSupervisedServer, type SupervisedServer } from '../src/supervised-server.ts';
-import { detached, eventually, hidden, visible } from '../src/wait.ts';
+import { WAIT_MS, detached, eventually, hidden, visible } from '../src/wait.ts';
 
 const ADMIN_PASSWORD = 'panel root passphrase';
+const RESTART_WAIT_MS = WAIT_MS * 3;
 
 /** The admin panel in its own browser context, driven by roles and names. */
 class AdminPanel {
@@ -236,7 +237,18 @@ describe('a restart from the admin panel', () => {
       /Reconnecting|Offline|Connecting/,
     );
     await Promise.all([write(dave, 'dave', 4, 6), write(erin, 'erin', 4, 6)]);
-    await eventually(() => panel.page.getByRole('status').filter({ hasText: 'back online' }).count()).toBe(1);
+    // A restart closes every socket, ends the process and starts a new one: on a CI machine busy
+    // with the other suites that once took longer than the usual bound.
+    await eventually(
+      () => panel.page.getByRole('status').filter({ hasText: 'back online' }).count(),
+      RESTART_WAIT_MS,
+    )
+      .toBe(1)
+      .catch((e: unknown) => {
+        throw new Error(`the panel never said the server is back; server output:\n${server.output()}`, {
+          cause: e,
+        });
+      });
     await eventually(() => dave.page.getByRole('status', { name: 'Connection' }).textContent()).toBe(
       'Online',
     );
