@@ -57,7 +57,7 @@ export class Connection {
   }
 
   reply(re: number, result: object): void {
-    if (result instanceof PreparedReply) this.sendText(`{"re":${re},"ok":true,${result.fieldsJson}}`);
+    if (result instanceof PreparedReply) this.sendBytes(result.bytes(re));
     else this.sendText(JSON.stringify({ re, ok: true, ...result }));
   }
 

@@ -68,14 +68,14 @@ export const requestHandlers: Handlers = {
   sync: async ({ user, services }, p) => {
     const { pages, cursors, hasMore } = await services.messages.sync(user, p);
     // Every client of a room catching up after an outage is sent the same pages: each page is
-    // serialized once (SyncPage.json), not once per client.
-    const changes = pages
-      .map((page) => page.json)
-      .filter((json) => json !== '')
-      .join(',');
-    return new PreparedReply(
-      `"changes":[${changes}],"cursors":${JSON.stringify(cursors)},"hasMore":${hasMore}`,
-    );
+    // serialized and encoded once (SyncPage.json), not once per client.
+    const changes: (string | Buffer)[] = ['"changes":['];
+    for (const page of pages) {
+      if (page.json.length === 0) continue;
+      if (changes.length > 1) changes.push(',');
+      changes.push(page.json);
+    }
+    return new PreparedReply([...changes, `],"cursors":${JSON.stringify(cursors)},"hasMore":${hasMore}`]);
   },
   typing: async ({ user, services }, p) => {
     await services.presence.typing(user, p.channelId);

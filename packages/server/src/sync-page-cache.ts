@@ -5,7 +5,7 @@ const MAX_MESSAGES = 20_000;
 
 /** One page of changes, and the same as JSON, made when first asked for and then shared. */
 export class SyncPage {
-  private text: string | undefined;
+  private utf8: Buffer | undefined;
 
   constructor(
     /** The channel's rev when the page was read: valid while the channel still has this rev. */
@@ -13,9 +13,12 @@ export class SyncPage {
     readonly messages: Message[],
   ) {}
 
-  /** The messages as the elements of a JSON array, without the brackets ('' for none). */
-  get json(): string {
-    return (this.text ??= JSON.stringify(this.messages).slice(1, -1));
+  /**
+   * The messages as the elements of a JSON array, without the brackets (empty for none), in
+   * UTF-8: what goes on the wire, so that each client sent the page costs a copy, not an encoding.
+   */
+  get json(): Buffer {
+    return (this.utf8 ??= Buffer.from(JSON.stringify(this.messages).slice(1, -1)));
   }
 }
 
