@@ -11,8 +11,11 @@ import type { RateSpec } from './config.ts';
 export class Connection {
   readonly id = newId();
   principal: Principal | null = null;
-  /** Channels whose events this connection receives. */
-  readonly channels = new Set<string>();
+  /**
+   * Channels whose events this connection receives, each id the gateway's one copy of it. An
+   * array: a Set of one or a few ids costs ~160 bytes more on every idle connection.
+   */
+  channels: string[] = [];
   /** Set while `hello` runs; later frames wait for it. */
   hello: Promise<boolean> | null = null;
   /** Answered the last heartbeat ping (or is new). */

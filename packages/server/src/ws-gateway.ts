@@ -27,15 +27,31 @@ const HEARTBEAT_MS = 30_000;
 export const CLOSE_HANDSHAKE_MS = 3_000;
 
 /**
- * A `ws` socket that knows its Connection, so that one set of listener functions serves every
- * socket: a closure per listener per socket is memory on every idle connection.
+ * A `ws` socket that knows its Connection and hands its events straight to the gateway
+ * (`emit` below, made per gateway), rather than through listeners registered on every socket:
+ * five listeners made each socket's listener table a dictionary of ~280 bytes, on every idle
+ * connection. Listeners others add (`once('close')`) still run, after the gateway's handling.
  */
 class GatewaySocket extends WebSocket {
   conn: Connection | null = null;
+
+  /**
+   * EventEmitter gives every emitter a `{ __proto__: null }` listener table, which V8 keeps as a
+   * dictionary (~190 bytes); few of these sockets ever get a listener, so theirs starts empty in
+   * fast mode (~30 bytes), with nothing inherited either.
+   */
+  protected _events: object = new NoListeners();
 }
 
-function connectionOf(ws: WebSocket): Connection | null {
-  return ws instanceof GatewaySocket ? ws.conn : null;
+/** An empty listener table (see GatewaySocket). */
+const NoListeners = function NoListeners() {} as unknown as new () => object;
+NoListeners.prototype = Object.create(null) as object;
+
+/** The connections subscribed to a channel, and the one copy of its id they all refer to. */
+class ChannelSockets extends Set<Connection> {
+  constructor(readonly channelId: string) {
+    super();
+  }
 }
 
 function errorBody(e: unknown): ErrorBody {
@@ -51,8 +67,9 @@ function errorBody(e: unknown): ErrorBody {
 export class WsGateway {
   private readonly wss: WebSocketServer;
   private readonly all = new Set<Connection>();
-  private readonly byUser = new Map<string, Set<Connection>>();
-  private readonly byChannel = new Map<string, Set<Connection>>();
+  /** A user's connections: most have one or two, so an array, not a Set (~160 bytes each). */
+  private readonly byUser = new Map<string, Connection[]>();
+  private readonly byChannel = new Map<string, ChannelSockets>();
   private readonly unsubscribe: () => void;
   private readonly heartbeat: NodeJS.Timeout;
   /**
@@ -61,13 +78,6 @@ export class WsGateway {
    */
   private readonly awaitingHello = new Map<Connection, number>();
   private readonly helloSweep: NodeJS.Timeout;
-  private readonly listeners: {
-    ping: (this: WebSocket, data: Buffer) => void;
-    pong: (this: WebSocket) => void;
-    message: (this: WebSocket, data: RawData, isBinary: boolean) => void;
-    error: (this: WebSocket) => void;
-    close: (this: WebSocket) => void;
-  };
   private readonly fanout: ChannelFanout;
   /** Set while `close` waits for the last socket to finish its closing handshake. */
   private allClosed: (() => void) | null = null;
@@ -82,7 +92,7 @@ export class WsGateway {
     this.wss = new WebSocketServer({
       noServer: true,
       maxPayload: Limits.FRAME_BYTES_MAX,
-      WebSocket: GatewaySocket,
+      WebSocket: this.socketClass(),
       // `ws` answers pings itself through a closure made for every socket (~100 bytes each on
       // idle connections); the shared `ping` listener below answers them instead.
       autoPong: false,
@@ -102,28 +112,6 @@ export class WsGateway {
     this.heartbeat = setInterval(() => this.beat(), HEARTBEAT_MS).unref();
     const helloTimeoutMs = services.config.helloTimeoutMs;
     this.helloSweep = setInterval(() => this.closeLateHellos(), Math.min(1000, helloTimeoutMs / 3)).unref();
-    // eslint-disable-next-line @typescript-eslint/no-this-alias -- listeners get the socket as `this`
-    const gateway = this;
-    this.listeners = {
-      ping(data) {
-        this.pong(data);
-      },
-      pong() {
-        const conn = connectionOf(this);
-        if (conn) conn.alive = true;
-      },
-      message(data, isBinary) {
-        const conn = connectionOf(this);
-        if (conn) void gateway.onFrame(conn, data, isBinary);
-      },
-      error() {
-        connectionOf(this)?.close(1011, 'Socket error');
-      },
-      close() {
-        const conn = connectionOf(this);
-        if (conn) gateway.closed(conn);
-      },
-    };
   }
 
   attach(server: Server): void {
@@ -201,11 +189,36 @@ export class WsGateway {
     this.all.add(conn);
     this.awaitingHello.set(conn, Date.now() + config.helloTimeoutMs);
     metrics.connections = this.all.size;
-    ws.on('ping', this.listeners.ping);
-    ws.on('pong', this.listeners.pong);
-    ws.on('message', this.listeners.message);
-    ws.on('error', this.listeners.error);
-    ws.on('close', this.listeners.close);
+  }
+
+  /** The socket class of this gateway's server: its `emit` is where socket events arrive. */
+  private socketClass(): typeof GatewaySocket {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- `this` in `emit` is the socket
+    const gateway = this;
+    return class extends GatewaySocket {
+      override emit(event: string | symbol, a?: unknown, b?: unknown): boolean {
+        const conn = this.conn;
+        switch (event) {
+          case 'message':
+            if (conn) void gateway.onFrame(conn, a as RawData, b as boolean);
+            break;
+          case 'ping':
+            this.pong(a);
+            break;
+          case 'pong':
+            if (conn) conn.alive = true;
+            break;
+          case 'error':
+            conn?.close(1011, 'Socket error');
+            // With no listener of its own, EventEmitter would throw the error.
+            return this.listenerCount('error') > 0 ? super.emit(event, a) : true;
+          case 'close':
+            if (conn) gateway.closed(conn);
+            break;
+        }
+        return super.emit(event, a, b);
+      }
+    };
   }
 
   private closed(conn: Connection): void {
@@ -215,8 +228,16 @@ export class WsGateway {
     this.services.metrics.connections = this.all.size;
     const userId = conn.userId;
     if (!userId) return;
-    this.index(this.byUser, userId, conn, false);
-    for (const ch of conn.channels) this.index(this.byChannel, ch, conn, false);
+    const mine = this.byUser.get(userId);
+    if (mine) {
+      mine.splice(mine.indexOf(conn), 1);
+      if (mine.length === 0) this.byUser.delete(userId);
+    }
+    for (const ch of conn.channels) {
+      const set = this.byChannel.get(ch);
+      set?.delete(conn);
+      if (set?.size === 0) this.byChannel.delete(ch);
+    }
     this.services.presence.disconnect(userId, conn.id, conn.channels).catch(() => {});
   }
 
@@ -299,9 +320,13 @@ export class WsGateway {
       user.passwordHash = null;
       conn.principal = principal;
       this.awaitingHello.delete(conn);
-      this.index(this.byUser, user.id, conn, true);
+      const mine = this.byUser.get(user.id);
+      if (mine) mine.push(conn);
+      else this.byUser.set(user.id, [conn]);
       const locked = user.mustChangePassword;
-      for (const ch of locked ? [] : await store.memberChannelIds(user.id)) this.subscribe(conn, ch, true);
+      for (const ch of locked ? [] : await store.memberChannelIds(user.id))
+        this.subscribe(conn, ch, true, false);
+      conn.channels = conn.channels.slice();
       await presence.connect(user, conn.id);
       const channelList = locked ? [] : await channels.list(user);
       const streams = locked ? [] : await this.services.streams.list(user);
@@ -310,7 +335,7 @@ export class WsGateway {
       const presenceReply = presence.hello(
         user.id,
         locked ? undefined : frame.params.presenceCursor,
-        conn.channels,
+        new Set(conn.channels),
         () => (locked ? [] : this.coMembers(conn)),
       );
       conn.reply(frame.id, {
@@ -416,20 +441,22 @@ export class WsGateway {
     return users;
   }
 
-  private subscribe(conn: Connection, channelId: string, on: boolean): void {
-    if (on) conn.channels.add(channelId);
-    else conn.channels.delete(channelId);
-    this.index(this.byChannel, channelId, conn, on);
-  }
-
-  private index(map: Map<string, Set<Connection>>, key: string, conn: Connection, on: boolean): void {
-    let set = map.get(key);
+  /**
+   * `compact`: leave `conn.channels` with no spare room (a push leaves room for 16 more ids,
+   * ~130 bytes on a connection that may never join another channel); hello compacts once.
+   */
+  private subscribe(conn: Connection, channelId: string, on: boolean, compact = true): void {
+    let set = this.byChannel.get(channelId);
     if (on) {
-      if (!set) map.set(key, (set = new Set()));
+      if (!set) this.byChannel.set(channelId, (set = new ChannelSockets(channelId)));
+      if (set.has(conn)) return;
       set.add(conn);
-    } else if (set) {
-      set.delete(conn);
-      if (set.size === 0) map.delete(key);
+      // The id as the gateway keeps it: a thousand connections in a channel share one string.
+      conn.channels.push(set.channelId);
+      if (compact) conn.channels = conn.channels.slice();
+    } else if (set?.delete(conn)) {
+      conn.channels.splice(conn.channels.indexOf(channelId), 1);
+      if (set.size === 0) this.byChannel.delete(channelId);
     }
   }
 
