@@ -228,11 +228,10 @@ export class WsGateway {
     this.services.metrics.connections = this.all.size;
     const userId = conn.userId;
     if (!userId) return;
-    const mine = this.byUser.get(userId);
-    if (mine) {
-      mine.splice(mine.indexOf(conn), 1);
-      if (mine.length === 0) this.byUser.delete(userId);
-    }
+    const mine = this.byUser.get(userId) ?? [];
+    const at = mine.indexOf(conn);
+    if (at >= 0) mine.splice(at, 1);
+    if (mine.length === 0) this.byUser.delete(userId);
     for (const ch of conn.channels) {
       const set = this.byChannel.get(ch);
       set?.delete(conn);
@@ -455,7 +454,8 @@ export class WsGateway {
       conn.channels.push(set.channelId);
       if (compact) conn.channels = conn.channels.slice();
     } else if (set?.delete(conn)) {
-      conn.channels.splice(conn.channels.indexOf(channelId), 1);
+      const at = conn.channels.indexOf(channelId);
+      if (at >= 0) conn.channels.splice(at, 1);
       if (set.size === 0) this.byChannel.delete(channelId);
     }
   }

@@ -136,6 +136,43 @@ describe('two users chat', () => {
     await Promise.all([again.close(), l2.close()]);
   });
 
+  it("keeps a user's other connections subscribed when one closes, through joins and leaves", async () => {
+    const carol = await register(srv.url, 'carol');
+    const [c1, c2, c3] = await Promise.all([1, 2, 3].map(() => TestClient.connect(srv.url, carol.token)));
+    await c2!.close();
+    // Joined from one tab: the user's remaining connections all follow the channel.
+    const { channel } = await alice.request('channel.create', { name: `tabs-${Date.now()}` });
+    await c1!.request('channel.join', { channelId: channel.id });
+    await alice.request('message.send', {
+      channelId: channel.id,
+      clientMsgId: crypto.randomUUID(),
+      text: 'to both tabs',
+    });
+    await Promise.all([c1!.waitEvent(isNew('to both tabs')), c3!.waitEvent(isNew('to both tabs'))]);
+    await c3!.close();
+    await c1!.request('message.send', {
+      channelId: general,
+      clientMsgId: crypto.randomUUID(),
+      text: 'one tab left',
+    });
+    await alice.waitEvent(isNew('one tab left'));
+    // Left from the last tab: nothing from that channel reaches it any more; general still does.
+    await c1!.request('channel.leave', { channelId: channel.id });
+    await alice.request('message.send', {
+      channelId: channel.id,
+      clientMsgId: crypto.randomUUID(),
+      text: 'after leaving',
+    });
+    await alice.request('message.send', {
+      channelId: general,
+      clientMsgId: crypto.randomUUID(),
+      text: 'in general',
+    });
+    await c1!.waitEvent(isNew('in general'));
+    expect(c1!.events.some(isNew('after leaving'))).toBe(false);
+    await c1!.close();
+  });
+
   it('lists members and answers ping', async () => {
     const { members } = await alice.request('channel.members', { channelId: general });
     expect(members.map((m) => m.userId)).toEqual(
