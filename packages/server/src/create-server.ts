@@ -46,6 +46,12 @@ import { WsGateway } from './ws-gateway.ts';
  */
 const LISTEN_BACKLOG = 4096;
 
+/** A close still running after this prints what it waits for, and again as often. */
+const SLOW_CLOSE_REPORT_MS = 2_000;
+
+/** How long a close lets HTTP requests still running finish. */
+const HTTP_DRAIN_MS = 5_000;
+
 export interface ServerOptions extends Partial<Omit<ServerConfig, 'limits'>> {
   limits?: Partial<ServerConfig['limits']>;
   /** Another store (a Postgres one, a test double); SQLite in `dataDir` otherwise. */
@@ -204,15 +210,36 @@ export async function createServer(options: ServerOptions = {}): Promise<ChatSer
     close(opts = {}) {
       closing ??= (async () => {
         clearInterval(sweeper);
-        // Commit what was accepted first (later sends get UNAVAILABLE), let those acks go out,
-        // then say goodbye: a client's outbox only resends what was never acked.
-        services.streams.close();
-        await batcher.close();
-        await new Promise((resolve) => setImmediate(resolve));
-        await gateway.close(opts.restart ?? false);
-        await app.close();
-        await services.presence.close();
-        await store.close();
+        // A close that takes long says what it waits for, so a stuck restart can be diagnosed.
+        const started = Date.now();
+        let step = 'committing accepted messages';
+        const slow = setInterval(() => {
+          app.server.getConnections((_e, open) =>
+            console.warn(
+              `Still closing after ${Math.round((Date.now() - started) / 1000)} s: ${step} ` +
+                `(${gateway.connectionCount} WebSockets, ${open} TCP connections open)`,
+            ),
+          );
+        }, SLOW_CLOSE_REPORT_MS).unref();
+        try {
+          // Commit what was accepted first (later sends get UNAVAILABLE), let those acks go out,
+          // then say goodbye: a client's outbox only resends what was never acked.
+          services.streams.close();
+          await batcher.close();
+          await new Promise((resolve) => setImmediate(resolve));
+          step = 'closing WebSockets';
+          await gateway.close(opts.restart ?? false);
+          step = 'closing the HTTP server';
+          // Requests still running get a few seconds to finish, then their connections are cut.
+          const cut = setTimeout(() => app.server.closeAllConnections(), HTTP_DRAIN_MS).unref();
+          await app.close();
+          clearTimeout(cut);
+          step = 'closing presence and the store';
+          await services.presence.close();
+          await store.close();
+        } finally {
+          clearInterval(slow);
+        }
       })();
       return closing;
     },

@@ -54,6 +54,15 @@ class ChannelSockets extends Set<Connection> {
   }
 }
 
+/**
+ * Answers an upgrade with an HTTP error and closes the socket once the answer is written. Only
+ * ending it would leave it half-open (the HTTP server allows that) until the client closes its
+ * side, and the server's close waits for every open socket.
+ */
+function refuseUpgrade(socket: Duplex, status: string): void {
+  socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`, () => socket.destroy());
+}
+
 function errorBody(e: unknown): ErrorBody {
   if (e instanceof ChatError) return e.toBody();
   return { code: ErrorCode.INTERNAL, message: 'Internal error' };
@@ -146,19 +155,19 @@ export class WsGateway {
     if (this.closing) {
       // A client told to reconnect (4012) may come back before the last handshake is done; it
       // retries and finds the restarted server.
-      socket.end('HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nConnection: close\r\n\r\n');
+      refuseUpgrade(socket, '503 Service Unavailable\r\nRetry-After: 1');
       return;
     }
     const url = new URL(req.url ?? '/', 'http://x');
     if (url.pathname !== HttpRoute.WS) {
-      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      refuseUpgrade(socket, '404 Not Found');
       return;
     }
     const cookieToken = cookieValue(req.headers.cookie, SESSION_COOKIE);
     // A browser sends the cookie to us whatever page opened the socket; only our own pages
     // (or configured origins) may use it, or any site could chat in the user's name.
     if (cookieToken !== undefined && !originAllowed(req, this.services.config.allowedOrigins)) {
-      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+      refuseUpgrade(socket, '403 Forbidden');
       return;
     }
     this.wss.handleUpgrade(req, socket, head, (ws) =>

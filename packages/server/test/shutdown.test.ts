@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { SqliteStore } from '../src/sqlite-store.ts';
 import { CLOSE_HANDSHAKE_MS } from '../src/ws-gateway.ts';
 import { TestClient, register } from './test-client.ts';
@@ -62,5 +63,59 @@ describe('graceful shutdown', () => {
     // ws's own default would be 30 s; the bound is far above the 3 s set, for a loaded machine.
     expect(took).toBeGreaterThanOrEqual(CLOSE_HANDSHAKE_MS - 100);
     expect(took).toBeLessThan(15_000);
+  });
+
+  it('closes a refused upgrade itself, so a client that never hangs up cannot hold the close', async () => {
+    const srv = await startTestServer();
+    const holder = await TestClient.connect(srv.url, (await register(srv.url, 'holder')).token);
+    // Holds the close open (its closing handshake waits) while a second client is refused.
+    (holder.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket.pause();
+    const stopping = srv.server.close({ restart: true });
+    await new Promise((r) => setTimeout(r, 50));
+    const { hostname, port } = new URL(srv.url);
+    // Half-open allowed: it reads the answer but never ends its own side of the connection.
+    const raw = connect({ port: Number(port), host: hostname, allowHalfOpen: true });
+    raw.write(
+      `GET /ws HTTP/1.1\r\nHost: ${hostname}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+        'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
+    );
+    const answer = await new Promise<string>((resolve) =>
+      raw.once('data', (d: Buffer) => resolve(d.toString())),
+    );
+    expect(answer).toMatch(/^HTTP\/1.1 503/);
+    (holder.ws as unknown as { _socket: { resume(): void } })._socket.resume();
+    const outcome = await Promise.race([
+      stopping.then(() => 'closed'),
+      new Promise((r) => setTimeout(() => r('still open after 10 s'), 10_000)),
+    ]);
+    expect(outcome).toBe('closed');
+    raw.destroy();
+  });
+
+  it('cuts an HTTP request that never finishes a few seconds into the close', async () => {
+    const srv = await startTestServer();
+    const { hostname, port } = new URL(srv.url);
+    // A stalled upload: headers promise a body that never comes.
+    const raw = connect({ port: Number(port), host: hostname });
+    raw.on('error', () => {});
+    raw.write(
+      `POST /api/auth/login HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: application/json\r\n` +
+        'Content-Length: 1000\r\n\r\n{"username":',
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const outcome = await Promise.race([
+      srv.server.close().then(() => 'closed'),
+      new Promise((r) => setTimeout(() => r('still open after 15 s'), 15_000)),
+    ]);
+    expect(outcome).toBe('closed');
+    // While it waited, the server said what for.
+    expect(warn.mock.calls.map((c) => String(c[0]))).toContainEqual(
+      expect.stringMatching(
+        /^Still closing after \d+ s: closing the HTTP server \(0 WebSockets, 1 TCP connections open\)$/,
+      ),
+    );
+    warn.mockRestore();
+    raw.destroy();
   });
 });
