@@ -58,8 +58,14 @@ describe('graceful shutdown', () => {
     // A phone that lost its network: the socket stays open, nothing it sends or reads arrives.
     (gone.ws as unknown as { _socket: { pause(): void } })._socket.pause();
     const started = Date.now();
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     await srv.server.close({ restart: true });
     const took = Date.now() - started;
+    // It said what it waited for (the report every 2 s), and then stopped waiting.
+    expect(warn.mock.calls.map((c) => String(c[0]))).toContainEqual(
+      expect.stringMatching(/: closing WebSockets \(1 WebSockets, \d+ TCP connections open\)$/),
+    );
+    warn.mockRestore();
     // ws's own default would be 30 s; the bound is far above the 3 s set, for a loaded machine.
     expect(took).toBeGreaterThanOrEqual(CLOSE_HANDSHAKE_MS - 100);
     expect(took).toBeLessThan(15_000);
