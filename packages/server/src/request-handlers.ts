@@ -68,12 +68,12 @@ export const requestHandlers: Handlers = {
   sync: async ({ user, services }, p) => {
     const { pages, cursors, hasMore } = await services.messages.sync(user, p);
     // Every client of a room catching up after an outage is sent the same pages: each page is
-    // serialized and encoded once (SyncPage.json), not once per client.
+    // serialized and encoded once (SyncPage.bytes), not once per client.
     const changes: (string | Buffer)[] = ['"changes":['];
     for (const page of pages) {
-      if (page.json.length === 0) continue;
+      if (page.bytes.length === 0) continue;
       if (changes.length > 1) changes.push(',');
-      changes.push(page.json);
+      changes.push(page.bytes);
     }
     return new PreparedReply([...changes, `],"cursors":${JSON.stringify(cursors)},"hasMore":${hasMore}`]);
   },

@@ -33,10 +33,10 @@ describe('SyncPageCache', () => {
   it('serializes a page once, for every client that is sent it', () => {
     const cache = new SyncPageCache();
     const page = cache.put('c1', 0, 100, 3, messages(3));
-    expect(page.json.toString()).toBe('{"id":"m0"},{"id":"m1"},{"id":"m2"}');
+    expect(page.bytes.toString()).toBe('{"id":"m0"},{"id":"m1"},{"id":"m2"}');
     page.messages.push({ id: 'late' } as unknown as Message);
-    expect(cache.get('c1', 0, 100, 3)?.json).toBe(page.json);
-    expect(page.json.toString()).toBe('{"id":"m0"},{"id":"m1"},{"id":"m2"}');
-    expect(cache.put('c2', 0, 100, 0, []).json).toHaveLength(0);
+    expect(cache.get('c1', 0, 100, 3)?.bytes).toBe(page.bytes);
+    expect(page.bytes.toString()).toBe('{"id":"m0"},{"id":"m1"},{"id":"m2"}');
+    expect(cache.put('c2', 0, 100, 0, []).bytes).toHaveLength(0);
   });
 });

@@ -17,7 +17,7 @@ export class SyncPage {
    * The messages as the elements of a JSON array, without the brackets (empty for none), in
    * UTF-8: what goes on the wire, so that each client sent the page costs a copy, not an encoding.
    */
-  get json(): Buffer {
+  get bytes(): Buffer {
     return (this.utf8 ??= Buffer.from(JSON.stringify(this.messages).slice(1, -1)));
   }
 }
