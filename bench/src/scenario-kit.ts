@@ -15,6 +15,7 @@ import { nowUs, sleep } from './mono-clock.ts';
 import type { BenchOptions } from './options.ts';
 import { CpuMeter, rssBytes } from './proc-stats.ts';
 import { seedAccounts } from './segmentchat-accounts.ts';
+import { fmtServerSide, scrapeMetrics, serverSide, type ServerSide } from './server-metrics.ts';
 import { startTarget, type RunningTarget, type StartOptions } from './server-process.ts';
 import type { TargetKind } from './targets.ts';
 
@@ -145,6 +146,8 @@ export interface LoadOutcome {
   slowDelivered: number;
   errors: Record<string, number>;
   closes: Record<string, number>;
+  /** SegmentChat's own account of the step, from its `/metrics`. */
+  serverSide?: ServerSide;
 }
 
 function sumInto(into: Record<string, number>, from: Record<string, number>): void {
@@ -185,6 +188,7 @@ export async function runLoad(
     const slow = (spec.slow ?? []).filter((idx) => s.pool.home.get(idx) === i);
     return { op: 'run', ...common, ...drain, sends: mine, slow };
   };
+  const metricsBefore = s.kind === 'segmentchat' ? await scrapeMetrics(s.server.url) : undefined;
   const results = s.pool.all<RunResult>(commandFor);
   await sleep((startUs - nowUs()) / 1000);
   const meter = new CpuMeter(s.server.pid);
@@ -209,6 +213,7 @@ export async function runLoad(
   }
   const cpu = meter.read();
   const endUs = nowUs();
+  const side = metricsBefore && serverSide(metricsBefore, await scrapeMetrics(s.server.url));
   const latency = new Histogram();
   const ackLatency = new Histogram();
   const errors: Record<string, number> = {};
@@ -261,6 +266,7 @@ export async function runLoad(
     slowDelivered,
     errors,
     closes,
+    ...(side ? { serverSide: side } : {}),
   };
 }
 
@@ -294,6 +300,7 @@ export function fmtLoad(o: LoadOutcome): string {
       ? `, waited for a core: server ${o.serverWaitMs.toFixed(0)} ms, generator ${o.genWaitMs.toFixed(0)} ms`
       : '') +
     (Object.keys(o.errors).length ? `, errors ${JSON.stringify(o.errors)}` : '') +
-    (Object.keys(o.closes).length ? `, closes ${JSON.stringify(o.closes)}` : '')
+    (Object.keys(o.closes).length ? `, closes ${JSON.stringify(o.closes)}` : '') +
+    (o.serverSide ? `; ${fmtServerSide(o.serverSide)}` : '')
   );
 }

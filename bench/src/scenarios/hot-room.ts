@@ -101,6 +101,24 @@ export const HOT: Record<string, Metric> = {
     better: 'lower',
     digits: 2,
   },
+  serverMs: {
+    id: 'hot.serverMs',
+    scenario: 'hot',
+    label: 'Hot room: in the server @100k/s, commit + fan-out to the last member (mean, from /metrics)',
+    unit: 'ms',
+    better: 'lower',
+    digits: 2,
+    noRatio: true,
+  },
+  writeUs: {
+    id: 'hot.writeUs',
+    scenario: 'hot',
+    label: "Hot room: one member's socket write in fan-out @100k/s (mean, from /metrics)",
+    unit: 'us',
+    better: 'lower',
+    digits: 2,
+    noRatio: true,
+  },
   p99at500k: {
     id: 'hot.p99at500k',
     scenario: 'hot',
@@ -222,6 +240,11 @@ export async function hotRoom(
       if (at100k) {
         const wallMs = (at100k.endUs - at100k.startUs) / 1000;
         results.put(HOT.wait!, kind, (100 * at100k.serverWaitMs) / wallMs);
+      }
+      const side = at100k?.serverSide;
+      if (side) {
+        results.put(HOT.serverMs!, kind, side.commitMs + side.fanoutMs);
+        results.put(HOT.writeUs!, kind, side.usPerWrite);
       }
       const at500k = byRate.get(500e3);
       results.put(

@@ -3,6 +3,7 @@ import { Histogram } from '../histogram.ts';
 import { nowUs, sleep } from '../mono-clock.ts';
 import type { BenchOptions } from '../options.ts';
 import { CpuMeter } from '../proc-stats.ts';
+import { scrapeMetrics } from '../server-metrics.ts';
 import type { Metric, Results } from '../results.ts';
 import { coordinatorClient, membersByRoom, prepareRooms, withTarget } from '../scenario-kit.ts';
 import type { TargetKind } from '../targets.ts';
@@ -37,24 +38,6 @@ export const STORM: Record<string, Metric> = {
   },
 };
 
-/** Counters from `/metrics` (Prometheus text), to see what the storm cost the store. */
-async function scrape(url: string): Promise<Map<string, number>> {
-  const values = new Map<string, number>();
-  try {
-    const res = await fetch(`${url}/metrics`);
-    if (!res.ok) return values;
-    for (const line of (await res.text()).split('\n')) {
-      if (line.startsWith('#') || !line.trim()) continue;
-      const at = line.lastIndexOf(' ');
-      const v = Number(line.slice(at + 1));
-      if (Number.isFinite(v)) values.set(line.slice(0, at), v);
-    }
-  } catch {
-    // no metrics endpoint (baselines)
-  }
-  return values;
-}
-
 /**
  * Scenario 4: `clients` members of one room disconnect, `missed` messages are posted, then all
  * reconnect at the same instant and fetch what they missed (SegmentChat: hello + `sync` from their
@@ -74,14 +57,14 @@ export async function reconnectStorm(kind: TargetKind, opts: BenchOptions, resul
       await sender.sendAcked(room!, markerText(nowUs(), clients, 0, opts.payloadBytes));
     await sender.close();
     await sleep(500);
-    const metricsBefore = await scrape(s.server.url);
+    const metricsBefore = await scrapeMetrics(s.server.url);
     const startUs = nowUs() + 300_000;
     const storm = s.pool.all<StormResult>({ op: 'storm', startUs, expected: missed, timeoutMs: 60_000 });
     await sleep((startUs - nowUs()) / 1000);
     const meter = new CpuMeter(s.server.pid);
     const done = await storm;
     const cpu = meter.read();
-    const metricsAfter = await scrape(s.server.url);
+    const metricsAfter = await scrapeMetrics(s.server.url);
     const all = new Histogram();
     let caughtUp = 0;
     let fetched = 0;

@@ -80,4 +80,30 @@ describe('ChannelFanout', () => {
     expect(a.payloads).toEqual([[{ p: 'u1 away' }, { t: 'typing' }, { p: 'u2 online' }]]);
     expect(b.payloads).toEqual([[{ p: 'u1 away' }, { p: 'u2 online' }]]);
   });
+
+  it('reports each batch: from its first event to its last member written, and the writes in it', async () => {
+    const a = member('a', 1);
+    const b = member('b', 1);
+    const seen: Array<{ waited: number; writing: number; writes: number }> = [];
+    const fanout = new ChannelFanout((id) => (id === 'c1' ? [a.conn, b.conn] : undefined), 4, {
+      observeFanout: (waited, writing, writes) => seen.push({ waited, writing, writes }),
+    });
+    fanout.push('c1', '{"n":1}');
+    fanout.push('c1', '{"n":2}');
+    fanout.push('gone', '{"n":3}'); // no members: nothing written, nothing reported
+    await nextTurn();
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!.writes).toBe(2);
+    expect(seen[0]!.writing).toBeGreaterThanOrEqual(0.002); // two writes of 1 ms
+    expect(seen[0]!.waited).toBeGreaterThanOrEqual(seen[0]!.writing);
+    expect(seen[0]!.waited).toBeLessThan(0.1);
+    // Written moments ago, so the next event is held (twice the 2 ms write) before its writes:
+    // the hold is part of what the reader waited.
+    fanout.push('c1', '{"n":4}');
+    await sleep(15);
+    expect(seen).toHaveLength(2);
+    expect(seen[1]!.writes).toBe(2);
+    expect(seen[1]!.waited - seen[1]!.writing).toBeGreaterThanOrEqual(0.002);
+    expect(seen[1]!.waited).toBeLessThan(0.1);
+  });
 });

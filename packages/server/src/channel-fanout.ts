@@ -1,4 +1,5 @@
 import type { Connection } from './connection.ts';
+import type { Metrics } from './metrics.ts';
 import { textFrame } from './text-frame.ts';
 
 /**
@@ -14,6 +15,8 @@ const HOLD_MIN_MS = 0.5;
 /** A channel's queued events and when it last wrote. */
 interface ChannelQueue {
   events: string[];
+  /** `performance.now()` when the first of `events` was queued. */
+  queuedAt: number;
   /** Waiting for the next flush (the next turn, or the hold timer). */
   scheduled: boolean;
   /** `performance.now()` at the end of its last write, and how long that write took. */
@@ -52,12 +55,18 @@ export class ChannelFanout {
     private readonly members: (channelId: string) => Iterable<Connection> | undefined,
     /** The most an event waits for company (`ServerConfig.fanoutHoldMs`; 0: never held). */
     private readonly holdMaxMs = 4,
+    private readonly metrics?: Pick<Metrics, 'observeFanout'>,
   ) {}
 
   /** Queues one serialized event for every member of the channel. */
   push(channelId: string, json: string): void {
     let q = this.channels.get(channelId);
-    if (!q) this.channels.set(channelId, (q = { events: [], scheduled: false, wroteAt: 0, holdMs: 0 }));
+    if (!q)
+      this.channels.set(
+        channelId,
+        (q = { events: [], queuedAt: 0, scheduled: false, wroteAt: 0, holdMs: 0 }),
+      );
+    if (q.events.length === 0) q.queuedAt = performance.now();
     q.events.push(json);
     if (q.scheduled) return;
     q.scheduled = true;
@@ -122,12 +131,18 @@ export class ChannelFanout {
     const { events } = q;
     const conns = this.members(channelId);
     const started = performance.now();
+    let writes = 0;
     if (conns) {
       const bytes = Buffer.from(events.length === 1 ? events[0]! : `[${events.join(',')}]`);
       const frame = textFrame(bytes);
-      for (const c of conns) c.sendFrame(frame, bytes);
+      for (const c of conns) {
+        c.sendFrame(frame, bytes);
+        writes++;
+      }
     }
     const wroteAt = performance.now();
+    if (writes > 0)
+      this.metrics?.observeFanout((wroteAt - q.queuedAt) / 1000, (wroteAt - started) / 1000, writes);
     const holdMs = Math.min(this.holdMaxMs, (wroteAt - started) * HOLD_PER_WRITE_TIME);
     // Only channels worth holding keep their state between batches, so a server with many
     // quiet channels does not keep an entry for each.

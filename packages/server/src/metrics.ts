@@ -1,5 +1,32 @@
-/** Commit latency buckets in seconds: an fsync on SSD is ~0.1-2 ms, on a slow disk 10-50 ms. */
+/**
+ * Latency buckets in seconds: a commit's fsync on SSD is ~0.1-2 ms, on a slow disk 10-50 ms; a
+ * fan-out to 1,000 members is 1-20 ms of socket writes.
+ */
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
+
+/** A Prometheus histogram of durations in seconds over `LATENCY_BUCKETS`. */
+class SecondsHistogram {
+  private readonly counts = new Array<number>(LATENCY_BUCKETS.length).fill(0);
+  private sum = 0;
+  private count = 0;
+
+  observe(seconds: number): void {
+    this.sum += seconds;
+    this.count++;
+    for (let i = 0; i < LATENCY_BUCKETS.length; i++) if (seconds <= LATENCY_BUCKETS[i]!) this.counts[i]!++;
+  }
+
+  render(name: string, help: string): string[] {
+    return [
+      `# HELP ${name} ${help}`,
+      `# TYPE ${name} histogram`,
+      ...LATENCY_BUCKETS.map((b, i) => `${name}_bucket{le="${b}"} ${this.counts[i]}`),
+      `${name}_bucket{le="+Inf"} ${this.count}`,
+      `${name}_sum ${this.sum}`,
+      `${name}_count ${this.count}`,
+    ];
+  }
+}
 
 /**
  * The server's numbers, written in Prometheus text format. Rates (messages per second) come from
@@ -14,19 +41,29 @@ export class Metrics {
   /** Messages stored per second over the last 10 whole seconds, for people reading /metrics raw. */
   private readonly perSecond = new Array<number>(11).fill(0);
   private perSecondAt = Math.floor(Date.now() / 1000);
-  private readonly latencyCounts = new Array<number>(LATENCY_BUCKETS.length).fill(0);
-  private latencySum = 0;
-  private latencyCount = 0;
+  private readonly commitSeconds = new SecondsHistogram();
+  private readonly fanoutSeconds = new SecondsHistogram();
+  private fanoutWriteSeconds = 0;
+  private fanoutWrites = 0;
 
   observeCommit(seconds: number, messages: number): void {
     this.commitBatches++;
     this.messagesTotal += messages;
     this.advance();
     this.perSecond[this.perSecondAt % this.perSecond.length]! += messages;
-    this.latencySum += seconds;
-    this.latencyCount++;
-    for (let i = 0; i < LATENCY_BUCKETS.length; i++)
-      if (seconds <= LATENCY_BUCKETS[i]!) this.latencyCounts[i]!++;
+    this.commitSeconds.observe(seconds);
+  }
+
+  /**
+   * One channel's batch of events written to its members: `waitedSeconds` from its first event
+   * being queued (after its commit) until the last member's write, of which `writeSeconds` was
+   * spent writing to `writes` sockets. What a message's last reader waits for in the server,
+   * past the commit, and what one socket write costs: the two halves of fan-out latency.
+   */
+  observeFanout(waitedSeconds: number, writeSeconds: number, writes: number): void {
+    this.fanoutSeconds.observe(waitedSeconds);
+    this.fanoutWriteSeconds += writeSeconds;
+    this.fanoutWrites += writes;
   }
 
   /** Clears the slots of seconds that passed with no commit. */
@@ -63,14 +100,20 @@ export class Metrics {
       '# HELP segmentchat_frame_errors_total Frames refused (invalid, unknown, too large, rate limited).',
       '# TYPE segmentchat_frame_errors_total counter',
       `segmentchat_frame_errors_total ${this.frameErrors}`,
-      '# HELP segmentchat_store_commit_seconds Time to commit one batch of messages.',
-      '# TYPE segmentchat_store_commit_seconds histogram',
-      ...LATENCY_BUCKETS.map(
-        (b, i) => `segmentchat_store_commit_seconds_bucket{le="${b}"} ${this.latencyCounts[i]}`,
+      ...this.commitSeconds.render(
+        'segmentchat_store_commit_seconds',
+        'Time to commit one batch of messages.',
       ),
-      `segmentchat_store_commit_seconds_bucket{le="+Inf"} ${this.latencyCount}`,
-      `segmentchat_store_commit_seconds_sum ${this.latencySum}`,
-      `segmentchat_store_commit_seconds_count ${this.latencyCount}`,
+      ...this.fanoutSeconds.render(
+        'segmentchat_fanout_seconds',
+        "From a channel's first queued event to its last member written (the hold, the wait for a turn, the writes).",
+      ),
+      '# HELP segmentchat_fanout_writes_total Socket writes of channel events to members.',
+      '# TYPE segmentchat_fanout_writes_total counter',
+      `segmentchat_fanout_writes_total ${this.fanoutWrites}`,
+      '# HELP segmentchat_fanout_write_seconds_total Time spent in those writes.',
+      '# TYPE segmentchat_fanout_write_seconds_total counter',
+      `segmentchat_fanout_write_seconds_total ${this.fanoutWriteSeconds}`,
       '# HELP process_resident_memory_bytes Resident memory.',
       '# TYPE process_resident_memory_bytes gauge',
       `process_resident_memory_bytes ${process.memoryUsage().rss}`,

@@ -116,6 +116,7 @@ export class WsGateway {
     this.fanout = new ChannelFanout(
       (channelId) => this.byChannel.get(channelId),
       services.config.fanoutHoldMs,
+      services.metrics,
     );
     this.unsubscribe = services.bus.subscribe((m) => this.onBus(m));
     this.heartbeat = setInterval(() => this.beat(), HEARTBEAT_MS).unref();

@@ -29,6 +29,12 @@ describe('health and metrics', () => {
     expect(text).toMatch(/^segmentchat_connections 1$/m);
     expect(text).toMatch(/^segmentchat_messages_total 3$/m);
     expect(text).toMatch(/^segmentchat_store_commit_seconds_count [1-3]$/m);
+    // The three messages were written to their one reader, in one to three batches.
+    const batches = Number(/^segmentchat_fanout_seconds_count (\d+)$/m.exec(text)?.[1]);
+    expect(batches).toBeGreaterThanOrEqual(1);
+    expect(batches).toBeLessThanOrEqual(3);
+    expect(text).toMatch(new RegExp(`^segmentchat_fanout_writes_total ${batches}$`, 'm'));
+    expect(Number(/^segmentchat_fanout_write_seconds_total (\S+)$/m.exec(text)?.[1])).toBeGreaterThan(0);
     await c.close();
   });
 });
