@@ -68,6 +68,23 @@ describe('ChannelFanout', () => {
     }
   });
 
+  it('writes what is due at once when asked (after a commit), leaving held channels held', async () => {
+    const slow = member('slow', 2);
+    const quick = member('quick');
+    const fanout = new ChannelFanout((id) => (id === 'big' ? [slow.conn] : [quick.conn]));
+    fanout.push('big', '{"n":1}');
+    await nextTurn();
+    fanout.push('big', '{"n":2}'); // held: written 2 ms ago
+    fanout.push('small', '{"n":3}');
+    fanout.flushDue();
+    expect(quick.payloads).toEqual([{ n: 3 }]);
+    expect(slow.payloads).toEqual([{ n: 1 }]);
+    await nextTurn();
+    expect(quick.payloads).toHaveLength(1); // not written twice
+    await sleep(10);
+    expect(slow.payloads).toEqual([{ n: 1 }, { n: 2 }]);
+  });
+
   it('queues events per connection, one frame each per turn, a keyed event replacing its predecessor', async () => {
     const a = member('a');
     const b = member('b');

@@ -99,6 +99,15 @@ export class ChannelFanout {
     this.flush();
   }
 
+  /**
+   * Writes now what would be written on the next turn (held channels stay held). Called once a
+   * grouped commit's sends have published their messages: their readers need not wait for the
+   * next turn, whose poll phase first reads and handles every socket that has data.
+   */
+  flushDue(): void {
+    if (this.flushScheduled) this.flush();
+  }
+
   private schedule(channelId: string): void {
     this.due.push(channelId);
     this.scheduleFlush();

@@ -18,6 +18,7 @@ export class CommitBatcher {
   private scheduled = false;
   private running: Promise<void> = Promise.resolve();
   private closed = false;
+  private readonly committed = new Set<() => void>();
 
   constructor(
     private readonly store: Store,
@@ -39,6 +40,15 @@ export class CommitBatcher {
     });
   }
 
+  /**
+   * Calls `listener` after each commit, once the callers it answered have run their promise
+   * callbacks (their `message.new` is published by then). Returns the way to stop.
+   */
+  afterEachCommit(listener: () => void): () => void {
+    this.committed.add(listener);
+    return () => this.committed.delete(listener);
+  }
+
   /** Commits what is queued and refuses anything later. */
   async close(): Promise<void> {
     this.closed = true;
@@ -56,6 +66,8 @@ export class CommitBatcher {
         const created = results.filter((r) => r.status === 'created').length;
         this.metrics.observeCommit((performance.now() - started) / 1000, created);
         batch.forEach((p, i) => p.resolve(results[i]!));
+        // A tick runs once the promise callbacks queued by these resolves have all run.
+        if (this.committed.size > 0) process.nextTick(() => this.committed.forEach((f) => f()));
       } catch (e) {
         for (const p of batch) p.reject(e);
       }

@@ -116,6 +116,7 @@ export async function createServer(options: ServerOptions = {}): Promise<ChatSer
     store,
     bus,
     metrics,
+    batcher,
     accounts,
     channels,
     messages: new MessageService(

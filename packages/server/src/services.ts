@@ -1,6 +1,7 @@
 import type { AccountService } from './account-service.ts';
 import type { Bus } from './bus.ts';
 import type { ChannelService } from './channel-service.ts';
+import type { CommitBatcher } from './commit-batcher.ts';
 import type { HostService } from './host-service.ts';
 import type { ServerConfig } from './config.ts';
 import type { MessageService } from './message-service.ts';
@@ -17,6 +18,8 @@ export interface Services {
   store: Store;
   bus: Bus;
   metrics: Metrics;
+  /** Groups message appends into commits; the gateway writes a commit's events right after it. */
+  batcher: CommitBatcher;
   accounts: AccountService;
   channels: ChannelService;
   messages: MessageService;

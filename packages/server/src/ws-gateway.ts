@@ -80,6 +80,7 @@ export class WsGateway {
   private readonly byUser = new Map<string, Connection[]>();
   private readonly byChannel = new Map<string, ChannelSockets>();
   private readonly unsubscribe: () => void;
+  private readonly stopAfterCommit: () => void;
   private readonly heartbeat: NodeJS.Timeout;
   /**
    * Connections that have not said hello, with their deadline. One sweep closes the late ones,
@@ -119,6 +120,7 @@ export class WsGateway {
       services.metrics,
     );
     this.unsubscribe = services.bus.subscribe((m) => this.onBus(m));
+    this.stopAfterCommit = services.batcher.afterEachCommit(() => this.fanout.flushDue());
     this.heartbeat = setInterval(() => this.beat(), HEARTBEAT_MS).unref();
     const helloTimeoutMs = services.config.helloTimeoutMs;
     this.helloSweep = setInterval(() => this.closeLateHellos(), Math.min(1000, helloTimeoutMs / 3)).unref();
@@ -138,6 +140,7 @@ export class WsGateway {
   async close(restart = false): Promise<void> {
     this.closing = true;
     this.unsubscribe();
+    this.stopAfterCommit();
     clearInterval(this.heartbeat);
     clearInterval(this.helloSweep);
     this.fanout.flushAll();
