@@ -65,7 +65,8 @@ export const requests = {
       /**
        * `presenceDelta: false`: everyone online or away who shares a channel with the caller
        * (replace what you had). `true`: only those whose presence changed since the given cursor,
-       * any status (merge into what you had).
+       * any status (merge into what you had). The server may answer a cursor with `false` when
+       * that list is the shorter one.
        */
       presence: z.array(Presence),
       presenceDelta: z.boolean(),

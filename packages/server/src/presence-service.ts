@@ -39,6 +39,8 @@ interface Departed extends Change {
 
 /** Users gone offline kept for presence deltas; past this, the oldest go and old cursors get everything. */
 const DEPARTED_KEPT = 50_000;
+/** A delta this long may be longer than a snapshot; a shorter one is sent without counting. */
+const SNAPSHOT_WORTH_COUNTING = 8;
 
 /**
  * Who is online, per user across all of its connections, and typing indicators. Presence is
@@ -205,6 +207,15 @@ export class PresenceService {
           ? { userId: id, username, status: 'offline', lastSeen: gone.lastSeen }
           : { userId: id, username, status: this.status(id), lastSeen: null },
       );
+    }
+    // After an outage longer than the grace period everyone changed (went offline, some came
+    // back): the delta lists them all, while a snapshot lists only who is online now. Answer with
+    // whichever is shorter. Both give the client the same statuses; a snapshot leaves out the
+    // offline users' lastSeen, which a restart's snapshot never had either.
+    if (presence.length >= SNAPSHOT_WORTH_COUNTING) {
+      const snapshot = this.snapshot(coMembers());
+      if (snapshot.length < presence.length)
+        return { presence: snapshot, presenceDelta: false, presenceCursor };
     }
     return { presence, presenceDelta: true, presenceCursor };
   }

@@ -67,6 +67,31 @@ describe('presence cursors', () => {
     expect(hello.presenceCursor).not.toBe(cursor);
   });
 
+  it('answers with who is online instead when that is shorter than what changed (after an outage)', async () => {
+    const ann = await online('ann');
+    const others = [];
+    for (let i = 0; i < 10; i++) others.push(await online(`user${i}`));
+    await ann.c.waitEvent(presenceOf(others.at(-1)!.user.id, 'online'));
+    const cursor = cursorOf(ann.c);
+    await ann.c.close();
+    // Everyone but one goes offline: ten changes, two online.
+    for (const o of others.slice(1)) {
+      await o.c.close();
+      await others[0]!.c.waitEvent(presenceOf(o.user.id, 'offline'));
+    }
+    await others[0]!.c.request('presence.set', { status: 'away' });
+
+    const { c, hello } = await helloWith(srv, ann.token, cursor);
+    open.push(c);
+    expect(hello.presenceDelta).toBe(false);
+    expect(new Map(hello.presence.map((p) => [p.userId, p.status]))).toEqual(
+      new Map([
+        [ann.user.id, 'online'],
+        [others[0]!.user.id, 'away'],
+      ]),
+    );
+  });
+
   it('answers with nothing new when nothing changed, so a thousand reconnects cost a thousand small hellos', async () => {
     const ann = await online('ann');
     const ben = await online('ben');
