@@ -3,7 +3,10 @@ import { CommitBatcher } from './commit-batcher.ts';
 import { Metrics } from './metrics.ts';
 import type { AppendResult, NewMessage, Store } from './store.ts';
 
-/** A store whose appends succeed; `commits` records each batch's size. */
+/**
+ * A store that answers every append, with its clientMsgId to tell the answers apart; `commits`
+ * records each batch's size.
+ */
 function fakeStore() {
   const commits: number[] = [];
   const store = {
