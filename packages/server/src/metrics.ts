@@ -28,6 +28,11 @@ class SecondsHistogram {
   }
 }
 
+/** One gauge or counter in Prometheus text format: its help, its type and its value. */
+function series(name: string, type: 'gauge' | 'counter', help: string, value: number): string[] {
+  return [`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, `${name} ${value}`];
+}
+
 /**
  * The server's numbers, written in Prometheus text format. Rates (messages per second) come from
  * `rate(segmentchat_messages_total[1m])` on the counter, the Prometheus way.
@@ -85,21 +90,21 @@ export class Metrics {
 
   render(): string {
     const lines = [
-      '# HELP segmentchat_messages_per_second Messages stored per second, averaged over the last 10 s.',
-      '# TYPE segmentchat_messages_per_second gauge',
-      `segmentchat_messages_per_second ${this.messagesPerSecond()}`,
-      '# HELP segmentchat_connections Open WebSocket connections.',
-      '# TYPE segmentchat_connections gauge',
-      `segmentchat_connections ${this.connections}`,
-      '# HELP segmentchat_messages_total Messages stored.',
-      '# TYPE segmentchat_messages_total counter',
-      `segmentchat_messages_total ${this.messagesTotal}`,
-      '# HELP segmentchat_frames_total WebSocket frames received.',
-      '# TYPE segmentchat_frames_total counter',
-      `segmentchat_frames_total ${this.framesIn}`,
-      '# HELP segmentchat_frame_errors_total Frames refused (invalid, unknown, too large, rate limited).',
-      '# TYPE segmentchat_frame_errors_total counter',
-      `segmentchat_frame_errors_total ${this.frameErrors}`,
+      ...series(
+        'segmentchat_messages_per_second',
+        'gauge',
+        'Messages stored per second, averaged over the last 10 s.',
+        this.messagesPerSecond(),
+      ),
+      ...series('segmentchat_connections', 'gauge', 'Open WebSocket connections.', this.connections),
+      ...series('segmentchat_messages_total', 'counter', 'Messages stored.', this.messagesTotal),
+      ...series('segmentchat_frames_total', 'counter', 'WebSocket frames received.', this.framesIn),
+      ...series(
+        'segmentchat_frame_errors_total',
+        'counter',
+        'Frames refused (invalid, unknown, too large, rate limited).',
+        this.frameErrors,
+      ),
       ...this.commitSeconds.render(
         'segmentchat_store_commit_seconds',
         'Time to commit one batch of messages.',
@@ -108,15 +113,19 @@ export class Metrics {
         'segmentchat_fanout_seconds',
         "From a channel's first queued event to its last member written (the hold, the wait for a turn, the writes).",
       ),
-      '# HELP segmentchat_fanout_writes_total Socket writes of channel events to members.',
-      '# TYPE segmentchat_fanout_writes_total counter',
-      `segmentchat_fanout_writes_total ${this.fanoutWrites}`,
-      '# HELP segmentchat_fanout_write_seconds_total Time spent in those writes.',
-      '# TYPE segmentchat_fanout_write_seconds_total counter',
-      `segmentchat_fanout_write_seconds_total ${this.fanoutWriteSeconds}`,
-      '# HELP process_resident_memory_bytes Resident memory.',
-      '# TYPE process_resident_memory_bytes gauge',
-      `process_resident_memory_bytes ${process.memoryUsage().rss}`,
+      ...series(
+        'segmentchat_fanout_writes_total',
+        'counter',
+        'Socket writes of channel events to members.',
+        this.fanoutWrites,
+      ),
+      ...series(
+        'segmentchat_fanout_write_seconds_total',
+        'counter',
+        'Time spent in those writes.',
+        this.fanoutWriteSeconds,
+      ),
+      ...series('process_resident_memory_bytes', 'gauge', 'Resident memory.', process.memoryUsage().rss),
     ];
     return lines.join('\n') + '\n';
   }
