@@ -5,6 +5,7 @@ import type { ErrorBody, ServerEvent } from '@segmentchat/protocol';
 import type { Principal } from './account-service.ts';
 import { newId } from './new-id.ts';
 import { PreparedReply } from './prepared-reply.ts';
+import { textFrameHeader } from './text-frame.ts';
 import type { RateSpec } from './config.ts';
 
 /** One client WebSocket: who it is, what it listens to, how fast it may talk. */
@@ -60,7 +61,7 @@ export class Connection {
   }
 
   reply(re: number, result: object): void {
-    if (result instanceof PreparedReply) this.sendBytes(result.bytes(re));
+    if (result instanceof PreparedReply) this.sendParts(result.parts(re));
     else this.sendText(JSON.stringify({ re, ok: true, ...result }));
   }
 
@@ -74,14 +75,7 @@ export class Connection {
 
   /** Sends bytes serialized once for many connections. */
   sendBytes(bytes: Buffer): void {
-    if (this.ws.readyState !== this.ws.OPEN) return;
-    // A client that cannot keep up would make the server buffer without bound; it is closed and
-    // will catch up with `sync` when it reconnects.
-    if (this.ws.bufferedAmount > this.maxBufferedBytes) {
-      this.close(CloseCode.POLICY, 'Too slow to keep up');
-      return;
-    }
-    this.ws.send(bytes, { binary: false });
+    if (this.mayWrite()) this.ws.send(bytes, { binary: false });
   }
 
   /**
@@ -92,17 +86,40 @@ export class Connection {
    */
   sendFrame(frame: Buffer, payload: Buffer): void {
     if (!this.socket) return this.sendBytes(payload);
-    if (this.ws.readyState !== this.ws.OPEN) return;
-    if (this.ws.bufferedAmount > this.maxBufferedBytes) {
-      this.close(CloseCode.POLICY, 'Too slow to keep up');
-      return;
-    }
-    this.socket.write(frame);
+    if (this.mayWrite()) this.socket.write(frame);
+  }
+
+  /**
+   * Sends one text message given in parts, e.g. a sync page shared by every client catching up,
+   * as a frame header and then the parts, in one `writev`: no part is copied into a buffer of its
+   * own for each client. Safe for the reason `sendFrame` is.
+   */
+  sendParts(parts: Buffer[]): void {
+    if (parts.length === 1) return this.sendBytes(parts[0]!);
+    if (!this.socket) return this.sendBytes(Buffer.concat(parts));
+    if (!this.mayWrite()) return;
+    const socket = this.socket;
+    socket.cork();
+    socket.write(textFrameHeader(parts.reduce((n, p) => n + p.length, 0)));
+    for (const part of parts) socket.write(part);
+    socket.uncork();
   }
 
   close(code: number, reason: string): void {
     if (this.ws.readyState === this.ws.OPEN || this.ws.readyState === this.ws.CONNECTING)
       this.ws.close(code, reason);
+  }
+
+  /** Open, and not too far behind: a send may go ahead. */
+  private mayWrite(): boolean {
+    if (this.ws.readyState !== this.ws.OPEN) return false;
+    // A client that cannot keep up would make the server buffer without bound; it is closed and
+    // will catch up with `sync` when it reconnects.
+    if (this.ws.bufferedAmount > this.maxBufferedBytes) {
+      this.close(CloseCode.POLICY, 'Too slow to keep up');
+      return false;
+    }
+    return true;
   }
 
   private sendText(text: string): void {

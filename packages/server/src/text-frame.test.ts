@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
-import { textFrame } from './text-frame.ts';
+import { textFrame, textFrameHeader } from './text-frame.ts';
 
 // A real ws client reads frames written straight to the upgraded socket, as the gateway writes them.
 const http = createServer();
@@ -39,5 +39,18 @@ describe('textFrame', () => {
     for (const t of texts) socket.write(textFrame(Buffer.from(t)));
     await expect.poll(() => received.length).toBe(texts.length);
     expect(received).toEqual(texts);
+  });
+
+  it('frames a payload written in parts after its header alone', async () => {
+    const parts = ['{"a":"', 'ü'.repeat(40_000), '"}'].map((p) => Buffer.from(p));
+    const length = parts.reduce((n, p) => n + p.length, 0);
+    const socket = await raw;
+    received.length = 0;
+    socket.cork();
+    socket.write(textFrameHeader(length));
+    for (const p of parts) socket.write(p);
+    socket.uncork();
+    await expect.poll(() => received.length).toBe(1);
+    expect(received[0]).toBe(Buffer.concat(parts).toString('utf8'));
   });
 });
