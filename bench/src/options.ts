@@ -27,6 +27,8 @@ export interface BenchOptions {
   };
   /** Profile SegmentChat's server during the hot room and the store scenario (`node --cpu-prof`). */
   cpuProf: boolean;
+  /** Sample SegmentChat's server with Linux `perf` in the hot room and the store, kernel included. */
+  perf: boolean;
   /** Write the results into docs/performance.md. */
   write: boolean;
   /** Scheduling priority for server and generators (`nice -n`), to stand out on a shared machine. */
@@ -35,7 +37,7 @@ export interface BenchOptions {
 
 const FULL: Omit<
   BenchOptions,
-  'quick' | 'targets' | 'scenarios' | 'cpuProf' | 'write' | 'generators' | 'nice'
+  'quick' | 'targets' | 'scenarios' | 'cpuProf' | 'perf' | 'write' | 'generators' | 'nice'
 > = {
   payloadBytes: 100,
   // Offered deliveries/s; each step's message rate is this / (members - 1).
@@ -85,6 +87,8 @@ export const USAGE = `npm run bench -- [flags]
   --slow-members N --slow-percent P --slow-rate D --slow-payload N --slow-ms N
   --cpu-prof                   after SegmentChat's hot room and store runs, one more run of each under the V8
                                profiler: summary tables and a flame graph (bench/results/, docs/ when written)
+  --perf                       the same under Linux perf (root, or perf_event_paranoid <= 1): server CPU per
+                               delivery split into user space, socket writes, the receiver's loopback TCP, ...
   --nice N                     run server and generators at this priority (e.g. -5 on a busy machine)
   --write / --no-write         update docs/performance.md (default: yes, except with --quick)`;
 
@@ -108,7 +112,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     if (!arg.startsWith('--')) throw new Error(`unexpected argument "${arg}"\n${USAGE}`);
     const eq = arg.indexOf('=');
     if (eq > 0) flags.set(arg.slice(2, eq), arg.slice(eq + 1));
-    else if (['quick', 'cpu-prof', 'write', 'no-write', 'help'].includes(arg.slice(2)))
+    else if (['quick', 'cpu-prof', 'perf', 'write', 'no-write', 'help'].includes(arg.slice(2)))
       flags.set(arg.slice(2), 'true');
     else flags.set(arg.slice(2), argv[++i] ?? '');
   }
@@ -130,6 +134,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     scenarios: [...SCENARIOS],
     generators: 0,
     cpuProf: false,
+    perf: false,
     // A quick smoke run does not overwrite the documented full-size results unless asked to.
     write: !quick,
     nice: 0,
@@ -137,6 +142,7 @@ export function parseOptions(argv: string[]): BenchOptions {
   take('quick', () => undefined);
   take('help', () => undefined);
   take('cpu-prof', () => (opts.cpuProf = true));
+  take('perf', () => (opts.perf = true));
   take('no-write', () => (opts.write = false));
   take('write', () => (opts.write = true));
   take('targets', (v) => {

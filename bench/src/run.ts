@@ -9,6 +9,14 @@ import { layout, pinSelf } from './cpu-layout.ts';
 import { killAllGenerators } from './generator-pool.ts';
 import { parseOptions, type BenchOptions, type ScenarioName } from './options.ts';
 import { flameSvg, flameTree } from './flame-graph.ts';
+import {
+  formatSplits,
+  perfAvailable,
+  PerfRecording,
+  readSplits,
+  SAMPLE_EVERY_US,
+  type SplitRow,
+} from './kernel-profile.ts';
 import { formatProfile, readProfile, summarizeProfile } from './profile-summary.ts';
 import { machineLine, resultTable, serverVersionLine, writePerformanceDoc } from './report.ts';
 import { Results } from './results.ts';
@@ -45,7 +53,7 @@ interface ProfileReport {
   heading: string;
   text: string;
   /** The flame graph of the same window, and the name it takes in docs/ when the run is written there. */
-  flame: { path: string; docName: string };
+  flame?: { path: string; docName: string };
 }
 
 /** The stretch of a profiled run to summarize, and the work done in it. */
@@ -134,6 +142,53 @@ async function storeWindow(
   };
 }
 
+/**
+ * SegmentChat's server sampled by Linux `perf` with kernel call stacks: its CPU per delivery (hot
+ * room, every step) or per persisted message (store), by layer. A run of its own, like `--cpu-prof`'s.
+ */
+async function kernelProfiled(scenario: 'hot' | 'store', opts: BenchOptions): Promise<ProfileReport | null> {
+  const dir = join(RESULTS_DIR, `perf-${Date.now()}`);
+  mkdirSync(dir, { recursive: true });
+  const data = join(dir, 'perf.data');
+  let recording: PerfRecording | undefined;
+  const start: StartOptions = { onStarted: (pid) => (recording = PerfRecording.start(pid, data)) };
+  let rows: Omit<SplitRow, 'split'>[];
+  let windows: { fromUs: number; toUs: number }[];
+  if (scenario === 'hot') {
+    const steps = await hotRoom('segmentchat', opts, new Results(), start);
+    rows = steps.map((s) => ({
+      label: `${s.offeredDeliveriesPerSec.toLocaleString('en-US')}/s (${s.deliveredPct.toFixed(1)}% delivered; /proc: ${s.serverCpuUsPerDelivery.toFixed(2)})`,
+      units: s.delivered + s.slowDelivered,
+    }));
+    windows = steps.map((s) => ({ fromUs: s.startUs, toUs: s.endUs }));
+  } else {
+    const o = await storeThroughput('segmentchat', opts, new Results(), start);
+    rows = [
+      {
+        label: `${o.acks.toLocaleString('en-US')} persisted (/proc: ${((1000 * o.serverCpuMs) / Math.max(1, o.acks)).toFixed(2)})`,
+        units: o.acks,
+      },
+    ];
+    windows = [{ fromUs: o.startUs, toUs: o.endUs }];
+  }
+  await recording?.stop();
+  if (!recording) return null;
+  const splits = await readSplits(data, windows);
+  const table = formatSplits(
+    rows.map((r, i) => ({ ...r, split: splits[i]! })),
+    scenario === 'hot' ? 'offered' : 'store run',
+    scenario === 'hot' ? 'delivery' : 'message',
+  );
+  return {
+    heading: `Where SegmentChat's CPU goes by layer in the ${scenario === 'hot' ? 'hot room' : 'store scenario'}, kernel included`,
+    text:
+      `\`perf record -g --kernel-callchains\` on the server, a sample every ${SAMPLE_EVERY_US} us of CPU, file ` +
+      `${data.slice(REPO_ROOT.length)}. "The receiver's TCP": on loopback a write runs the reading ` +
+      `side's TCP receive (and wakes the reader) on the writer's core; over a network that is the ` +
+      `client machine's work. "Hypercalls": the innermost frame is a paravirtual call to the host.\n\n${table}`,
+  };
+}
+
 async function main(): Promise<void> {
   pinSelf();
   const argv = process.argv.slice(2);
@@ -159,6 +214,11 @@ async function main(): Promise<void> {
           // A run of its own: the profiler's cost stays out of the table's figures.
           const profile = await profiled(scenario, opts, new Results());
           if (profile) profiles.push(profile);
+        }
+        if ((scenario === 'hot' || scenario === 'store') && target === 'segmentchat' && opts.perf) {
+          const profile = perfAvailable() ? await kernelProfiled(scenario, opts) : null;
+          if (profile) profiles.push(profile);
+          else results.detail('  --perf: `perf record` is not available here (install perf; run as root)');
         }
       } catch (err) {
         results.detail(
@@ -188,7 +248,7 @@ async function main(): Promise<void> {
       '',
       p.text,
       '',
-      ...(opts.write ? [`![Flame graph: ${p.heading}](${p.flame.docName})`, ''] : []),
+      ...(opts.write && p.flame ? [`![Flame graph: ${p.heading}](${p.flame.docName})`, ''] : []),
     ]),
     '### Run log',
     '',
@@ -199,7 +259,8 @@ async function main(): Promise<void> {
   const stamp = started.toISOString().replace(/[:.]/g, '-');
   writeFileSync(join(RESULTS_DIR, `run-${stamp}.md`), `${section}\n`);
   if (opts.write) {
-    for (const p of profiles) copyFileSync(p.flame.path, join(REPO_ROOT, 'docs', p.flame.docName));
+    for (const { flame } of profiles)
+      if (flame) copyFileSync(flame.path, join(REPO_ROOT, 'docs', flame.docName));
     console.log(`Wrote ${writePerformanceDoc(section)}`);
   }
 }

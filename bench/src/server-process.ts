@@ -24,6 +24,8 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** Runs on the fresh data directory before the server starts (seeding accounts). */
   prepare?: (dataDir: string) => Promise<void>;
+  /** Runs once the server listens, with its pid (attaching `perf`). */
+  onStarted?: (pid: number) => void;
 }
 
 const live = new Set<ChildProcess>();
@@ -79,6 +81,7 @@ export async function startTarget(kind: TargetKind, options: StartOptions = {}):
       reject(new Error(`${kind} exited with ${code} before listening:\n${log.join('\n')}`));
     });
   });
+  options.onStarted?.(child.pid!);
   return {
     kind,
     pid: child.pid!,
