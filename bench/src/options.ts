@@ -27,7 +27,7 @@ export interface BenchOptions {
   };
   /** Profile SegmentChat's server during the hot room and the store scenario (`node --cpu-prof`). */
   cpuProf: boolean;
-  /** Sample SegmentChat's server with Linux `perf` in the hot room and the store, kernel included. */
+  /** Sample each target's server with Linux `perf` in the hot room and the store, kernel included. */
   perf: boolean;
   /** Write the results into docs/performance.md. */
   write: boolean;
@@ -87,8 +87,8 @@ export const USAGE = `npm run bench -- [flags]
   --slow-members N --slow-percent P --slow-rate D --slow-payload N --slow-ms N
   --cpu-prof                   after SegmentChat's hot room and store runs, one more run of each under the V8
                                profiler: summary tables and a flame graph (bench/results/, docs/ when written)
-  --perf                       the same under Linux perf (root, or perf_event_paranoid <= 1): server CPU per
-                               delivery split into user space, socket writes, the receiver's loopback TCP, ...
+  --perf                       one more hot-room and store run of every target under Linux perf (root, or
+                               perf_event_paranoid <= 1): server CPU per delivery by layer, kernel included
   --nice N                     run server and generators at this priority (e.g. -5 on a busy machine)
   --write / --no-write         update docs/performance.md (default: yes, except with --quick)`;
 

@@ -143,10 +143,15 @@ async function storeWindow(
 }
 
 /**
- * SegmentChat's server sampled by Linux `perf` with kernel call stacks: its CPU per delivery (hot
- * room, every step) or per persisted message (store), by layer. A run of its own, like `--cpu-prof`'s.
+ * A target's server sampled by Linux `perf` with kernel call stacks: its CPU per delivery (hot
+ * room, every step) or per acked message (store), by layer. A run of its own, like `--cpu-prof`'s.
+ * Every target gets one, so that what SegmentChat adds to a bare relay shows layer by layer.
  */
-async function kernelProfiled(scenario: 'hot' | 'store', opts: BenchOptions): Promise<ProfileReport | null> {
+async function kernelProfiled(
+  scenario: 'hot' | 'store',
+  target: TargetKind,
+  opts: BenchOptions,
+): Promise<ProfileReport | null> {
   const dir = join(RESULTS_DIR, `perf-${Date.now()}`);
   mkdirSync(dir, { recursive: true });
   const data = join(dir, 'perf.data');
@@ -155,17 +160,17 @@ async function kernelProfiled(scenario: 'hot' | 'store', opts: BenchOptions): Pr
   let rows: Omit<SplitRow, 'split'>[];
   let windows: { fromUs: number; toUs: number }[];
   if (scenario === 'hot') {
-    const steps = await hotRoom('segmentchat', opts, new Results(), start);
+    const steps = await hotRoom(target, opts, new Results(), start);
     rows = steps.map((s) => ({
       label: `${s.offeredDeliveriesPerSec.toLocaleString('en-US')}/s (${s.deliveredPct.toFixed(1)}% delivered; /proc: ${s.serverCpuUsPerDelivery.toFixed(2)})`,
       units: s.delivered + s.slowDelivered,
     }));
     windows = steps.map((s) => ({ fromUs: s.startUs, toUs: s.endUs }));
   } else {
-    const o = await storeThroughput('segmentchat', opts, new Results(), start);
+    const o = await storeThroughput(target, opts, new Results(), start);
     rows = [
       {
-        label: `${o.acks.toLocaleString('en-US')} persisted (/proc: ${((1000 * o.serverCpuMs) / Math.max(1, o.acks)).toFixed(2)})`,
+        label: `${o.acks.toLocaleString('en-US')} acked (/proc: ${((1000 * o.serverCpuMs) / Math.max(1, o.acks)).toFixed(2)})`,
         units: o.acks,
       },
     ];
@@ -180,7 +185,7 @@ async function kernelProfiled(scenario: 'hot' | 'store', opts: BenchOptions): Pr
     scenario === 'hot' ? 'delivery' : 'message',
   );
   return {
-    heading: `Where SegmentChat's CPU goes by layer in the ${scenario === 'hot' ? 'hot room' : 'store scenario'}, kernel included`,
+    heading: `Where ${TARGET_LABEL[target]}'s CPU goes by layer in the ${scenario === 'hot' ? 'hot room' : 'store scenario'}, kernel included`,
     text:
       `\`perf record -g --kernel-callchains\` on the server, a sample every ${SAMPLE_EVERY_US} us of CPU, file ` +
       `${data.slice(REPO_ROOT.length)}. "The receiver's TCP": on loopback a write runs the reading ` +
@@ -215,8 +220,8 @@ async function main(): Promise<void> {
           const profile = await profiled(scenario, opts, new Results());
           if (profile) profiles.push(profile);
         }
-        if ((scenario === 'hot' || scenario === 'store') && target === 'segmentchat' && opts.perf) {
-          const profile = perfAvailable() ? await kernelProfiled(scenario, opts) : null;
+        if ((scenario === 'hot' || scenario === 'store') && opts.perf) {
+          const profile = perfAvailable() ? await kernelProfiled(scenario, target, opts) : null;
           if (profile) profiles.push(profile);
           else results.detail('  --perf: `perf record` is not available here (install perf; run as root)');
         }
