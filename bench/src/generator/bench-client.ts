@@ -57,7 +57,10 @@ export abstract class BenchClient {
   abstract send(room: string, text: string): void;
   /** Closed-loop send: resolves on the server's ack. */
   abstract sendAcked(room: string, text: string): Promise<void>;
-  /** After a reconnect: fetches what was missed since each room's cursor; returns how many. */
+  /**
+   * After a reconnect: fetches what was missed since each room's cursor and moves the cursors past
+   * it (a later storm starts from there); returns how many.
+   */
   abstract catchUp(cursors: Map<string, number>): Promise<number>;
   /** Turns a request object into a wire frame. */
   protected abstract encode(request: Record<string, unknown>): string;

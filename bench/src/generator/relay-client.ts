@@ -31,6 +31,7 @@ export class RelayClient extends BenchClient {
         cursor = msgs.at(-1)?.seq ?? cursor;
         if (!reply.hasMore) break;
       }
+      cursors.set(room, cursor);
     }
     return got;
   }

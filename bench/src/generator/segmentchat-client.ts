@@ -107,7 +107,9 @@ export class SegmentChatClient extends BenchClient {
       const reply = await this.req<'sync'>({ type: 'sync', cursors: position });
       got += (reply.changes as Message[]).length;
       position = reply.cursors as Record<string, number>;
-      if (!reply.hasMore) return got;
+      if (reply.hasMore) continue;
+      for (const [room, cursor] of Object.entries(position)) cursors.set(room, cursor);
+      return got;
     }
   }
 

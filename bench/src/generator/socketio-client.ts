@@ -58,6 +58,7 @@ export class SocketIoClient extends BenchClient {
         cursor = msgs.at(-1)?.seq ?? cursor;
         if (!reply.hasMore) break;
       }
+      cursors.set(room, cursor);
     }
     return got;
   }

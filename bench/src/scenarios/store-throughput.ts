@@ -1,6 +1,7 @@
 import type { ClientSpec, SendPlan } from '../generator/generator-commands.ts';
 import type { BenchOptions } from '../options.ts';
 import type { Metric, Results } from '../results.ts';
+import { medianRun } from '../median-run.ts';
 import {
   clientName,
   fmtLoad,
@@ -46,7 +47,7 @@ export const STORE: Record<string, Metric> = {
  * in flight; SegmentChat acks only after its grouped commit, so acks/s is messages persisted/s,
  * while every message still fans out to the room. The baselines ack without storing anything:
  * they show what the same path costs without durability. Returns the measured run (`start` lets
- * the caller profile the server during it).
+ * the caller profile the server during it): with `repeats`, the median of that many.
  */
 export async function storeThroughput(
   kind: TargetKind,
@@ -54,7 +55,7 @@ export async function storeThroughput(
   results: Results,
   start: StartOptions = {},
 ): Promise<LoadOutcome> {
-  const { rooms: roomCount, members, window, durationMs } = opts.store;
+  const { rooms: roomCount, members, window, durationMs, repeats } = opts.store;
   return withTarget(
     kind,
     opts,
@@ -84,10 +85,16 @@ export async function storeThroughput(
           members: roomMembers,
         });
       await load(1, 1000);
-      const o = await load(2, durationMs);
+      const runs: LoadOutcome[] = [];
+      for (let r = 0; r < repeats; r += 1) runs.push(await load(2 + r, durationMs));
+      const o = medianRun(runs, (run) => run.acks);
       const perSec = (1000 * o.acks) / durationMs;
+      const each =
+        runs.length > 1
+          ? ` (median of ${runs.map((run) => ((1000 * run.acks) / durationMs).toFixed(0)).join(', ')})`
+          : '';
       results.detail(
-        `  ${perSec.toFixed(0)} msgs/s acked (${rooms.length} rooms x ${members}, window ${window}), ack p50 ` +
+        `  ${perSec.toFixed(0)} msgs/s acked${each} (${rooms.length} rooms x ${members}, window ${window}), ack p50 ` +
           `${(o.ackLatency.percentile(50) / 1000).toFixed(2)} ms p99 ${(o.ackLatency.percentile(99) / 1000).toFixed(2)} ms; ${fmtLoad(o)}`,
       );
       results.put(STORE.rate!, kind, perSec, kind === 'segmentchat' ? undefined : 'not persisted');
