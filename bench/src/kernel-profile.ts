@@ -114,16 +114,24 @@ export class PerfScriptReader {
   }
 }
 
-/** Whether `perf` is installed and may record here (it needs root or a permissive `perf_event_paranoid`). */
+let available: boolean | undefined;
+
+/**
+ * Whether `perf` is installed and may record here (it needs root or a permissive
+ * `perf_event_paranoid`). Asked once per run: `--perf` calls this for every target and scenario.
+ */
 export function perfAvailable(): boolean {
-  try {
-    execFileSync('perf', ['record', '-q', '-e', 'cpu-clock', '-o', '/dev/null', '--', 'true'], {
-      stdio: 'ignore',
-    });
-    return true;
-  } catch {
-    return false;
+  if (available === undefined) {
+    try {
+      execFileSync('perf', ['record', '-q', '-e', 'cpu-clock', '-o', '/dev/null', '--', 'true'], {
+        stdio: 'ignore',
+      });
+      available = true;
+    } catch {
+      available = false;
+    }
   }
+  return available;
 }
 
 /** `perf record` attached to a running process until it exits, kernel call stacks only. */
