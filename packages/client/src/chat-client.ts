@@ -28,6 +28,7 @@ import { MemoryDirectMessageStore } from './peers/direct-message-store.ts';
 import { defaultRtc } from './peers/rtc-like.ts';
 import type { RtcPeerConnectionCtor } from './peers/rtc-like.ts';
 import { PresenceTracker } from './presence-tracker.ts';
+import { PresenceWatch } from './presence-watch.ts';
 import { exponentialBackoff } from './reconnect-policy.ts';
 import type { ReconnectPolicy } from './reconnect-policy.ts';
 import { SyncManager } from './sync-manager.ts';
@@ -115,6 +116,19 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
   private readonly directory = new ChannelDirectory();
   private readonly timelines = new Map<string, Timeline>();
   private readonly presenceTracker = new PresenceTracker();
+  private readonly presenceWatch = new PresenceWatch({
+    request: (userIds) =>
+      this.connection
+        .request('presence.watch', { userIds: [...userIds] })
+        .then((r) => ({ presence: r.presence, cursor: r.presenceCursor })),
+    online: () => this.connection.phase === 'ready',
+    watching: (userIds) => this.presenceTracker.watch(userIds),
+    answered: ({ presence, cursor }) => {
+      let changed = false;
+      for (const p of presence) changed = this.presenceTracker.watchedAsOf(p, cursor) || changed;
+      if (changed) this.changed();
+    },
+  });
   private readonly typing = new TypingTracker(() => this.changed());
   private readonly cache: CacheWriter | null;
   private readonly loadingOlder = new Map<string, Promise<boolean>>();
@@ -294,8 +308,17 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
   presence(userId: string): Presence | undefined {
     return this.presenceTracker.get(userId);
   }
+  /** Presence pushed by the server: the people sharing a small channel with this client. */
   allPresence(): readonly Presence[] {
     return this.presenceTracker.all();
+  }
+  /**
+   * Keeps the presence of these users live (`presence(id)`) until the returned function is
+   * called: for people shown who may share only a large channel with this client, whose presence
+   * the server does not push unasked (a large channel's member list).
+   */
+  watchPresence(userIds: readonly string[]): () => void {
+    return this.presenceWatch.add(userIds);
   }
   typingIn(channelId: string): readonly string[] {
     return this.typing.usernames(channelId);
@@ -388,6 +411,7 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
     const previousRead = new Map(this.directory.all().map((c) => [c.id, c.readSeq]));
     this.directory.reset(hello.channels);
     this.presenceTracker.hello(hello);
+    this.presenceWatch.reconnected();
     const joined = new Set(hello.channels.filter((c) => c.joined).map((c) => c.id));
     for (const id of this.sync.tracked()) if (!joined.has(id)) this.dropChannel(id);
     const joinedNow: string[] = [];
@@ -495,8 +519,11 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
       this.presenceTracker.forgetCursor();
       if (e.userId !== this.userValue?.id) this.adjustMemberCount(e.channelId, -1);
     },
-    presence: ({ type: _t, cursor, ...p }) => {
-      if (this.presenceTracker.update(p, cursor)) this.changed();
+    presence: ({ type: _t, cursor, watched, ...p }) => {
+      const changed = watched
+        ? this.presenceTracker.updateWatched(p, cursor)
+        : this.presenceTracker.update(p, cursor);
+      if (changed) this.changed();
     },
     typing: (e) => {
       if (e.userId !== this.userValue?.id) this.typing.typing(e.channelId, e.userId, e.username);

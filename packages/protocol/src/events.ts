@@ -14,8 +14,12 @@ export const events = {
   'channel.removed': z.object({ channelId: Id, reason: z.enum(['left', 'removed', 'deleted']) }),
   'member.joined': z.object({ channelId: Id, member: Member }),
   'member.left': z.object({ channelId: Id, userId: Id }),
-  /** A user's presence changed, or they joined one of the client's channels. */
-  presence: Presence.extend({ cursor: PresenceCursor }),
+  /**
+   * A user's presence changed, or they joined one of the client's channels. Pushed to those who
+   * share a channel of at most the server's large-channel size with the user; `watched: true`
+   * when it comes only because the client asked (`presence.watch`).
+   */
+  presence: Presence.extend({ cursor: PresenceCursor, watched: z.literal(true).optional() }),
   typing: z.object({ channelId: Id, userId: Id, username: z.string() }),
   signal: z.object({
     from: Id,

@@ -20,6 +20,8 @@ export const Limits = {
   ATTACHMENTS_PER_MESSAGE_MAX: 10,
   HOST_BATCH_MAX: 50,
   SIGNAL_PAYLOAD_MAX: 16 * 1024,
+  /** People one connection may watch with `presence.watch`: a screenful of a member list, and more. */
+  PRESENCE_WATCH_MAX: 200,
 } as const;
 
 /** Letters, digits, `_`, `.` and `-` (checked after Unicode NFKC normalization). */

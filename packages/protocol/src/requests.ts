@@ -147,6 +147,18 @@ export const requests = {
   },
   typing: { params: z.object({ channelId: Id }), result: Ok },
   'presence.set': { params: z.object({ status: z.enum(['online', 'away']) }), result: Ok },
+  /**
+   * The people whose presence this connection wants pushed even though it shares no small channel
+   * with them (members of a large channel shown in a member list): replaces the last set; `[]`
+   * ends it. The result is their presence now; later changes come as `presence` events with
+   * `watched: true`. Users who share no channel with the caller are left out. A reconnect starts
+   * with nothing watched.
+   */
+  'presence.watch': {
+    params: z.object({ userIds: z.array(Id).max(Limits.PRESENCE_WATCH_MAX) }),
+    /** `presenceCursor`: where the stream of changes stood for this answer; later events are newer. */
+    result: z.object({ presence: z.array(Presence), presenceCursor: PresenceCursor }),
+  },
   signal: {
     params: z.object({
       to: Id,

@@ -6,7 +6,7 @@ import { requests } from './requests.ts';
 import { PROTOCOL_VERSION } from './version.ts';
 
 /** Hash of every wire schema. When it changes, bump PROTOCOL_VERSION and update both lines. */
-const KNOWN = { version: 2, hash: 'ef0a9355ae55319a' };
+const KNOWN = { version: 3, hash: '1f3c0d2ee3825d26' };
 
 function wireShape(): string {
   const shape: Record<string, unknown> = {};

@@ -8,5 +8,9 @@
  * 2. Presence cursors: `hello` takes the last `presenceCursor` and may answer with only what
  *    changed since (`presenceDelta`); `presence` events carry their `cursor`. A thousand clients
  *    reconnecting to one channel no longer get a thousand presence entries each.
+ * 3. Presence on demand in large channels: members of a channel with more members than the
+ *    server's `PRESENCE_PUSH_MAX_MEMBERS` are not pushed each other's presence; a client asks for
+ *    the people it shows (`presence.watch`) and gets their changes as `presence` events marked
+ *    `watched`. A thousand members coming back after an outage no longer cost n²/2 entries.
  */
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;

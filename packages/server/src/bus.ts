@@ -18,7 +18,10 @@ export type BusMessage =
       exceptUser?: string;
       exceptConnections?: string[];
     }
-  /** To every connection subscribed to any of the channels, once per connection. */
+  /**
+   * To every connection subscribed to any of the channels, once per connection; a `presence`
+   * event also to the connections watching its user (marked `watched` for those only watching).
+   */
   | { kind: 'channels'; channelIds: string[]; event: ServerEvent }
   /** To every connection of the user (or just one of them). */
   | { kind: 'user'; userId: string; connectionId?: string; event: ServerEvent }

@@ -60,6 +60,11 @@ export interface ServerConfig {
   /** How long a user whose last connection closed still shows as before (PRESENCE_GRACE_MS). */
   presenceGraceMs: number;
   /**
+   * Presence is pushed to everyone in channels of at most this many members; in larger ones a
+   * client asks for the people it shows (PRESENCE_PUSH_MAX_MEMBERS, 100).
+   */
+  presencePushMaxMembers: number;
+  /**
    * Viewers a streamer's browser serves itself before the server's relay takes the rest
    * (SEGMENTCHAT_STREAM_DIRECT_MAX). Each direct viewer costs the streamer one upload of the
    * stream (~1.5 Mbit/s at 720p): 4 fit a home uplink of 10 Mbit/s with room to spare.
@@ -104,6 +109,7 @@ export const defaultConfig: ServerConfig = {
   helloTimeoutMs: 10_000,
   // Longer than a page reload or a phone switching from Wi-Fi to mobile data takes to reconnect.
   presenceGraceMs: 10_000,
+  presencePushMaxMembers: 100,
   streamDirectMax: 4,
   streamRelayHosts: [],
 };
@@ -166,6 +172,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Ser
     sqliteSynchronous: env.SQLITE_SYNCHRONOUS === 'NORMAL' ? 'NORMAL' : 'FULL',
     fanoutHoldMs: count(env.FANOUT_HOLD_MS, d.fanoutHoldMs),
     presenceGraceMs: count(env.PRESENCE_GRACE_MS, d.presenceGraceMs),
+    presencePushMaxMembers: count(env.PRESENCE_PUSH_MAX_MEMBERS, d.presencePushMaxMembers),
     streamDirectMax: count(env.SEGMENTCHAT_STREAM_DIRECT_MAX, d.streamDirectMax),
     streamRelayHosts: (env.SEGMENTCHAT_STREAM_RELAY_HOSTS ?? '')
       .split(',')

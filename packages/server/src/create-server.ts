@@ -24,6 +24,7 @@ import { MessageService } from './message-service.ts';
 import { Metrics } from './metrics.ts';
 import { registerPasswordChangeGate } from './password-change-gate.ts';
 import { PresenceService } from './presence-service.ts';
+import { PresenceWatchers } from './presence-watchers.ts';
 import { requestHandlers } from './request-handlers.ts';
 import { UploadService } from './upload-service.ts';
 import { registerUploadRoutes } from './upload-routes.ts';
@@ -127,7 +128,14 @@ export async function createServer(options: ServerOptions = {}): Promise<ChatSer
       config.limits.sends,
       options.resolveAttachments ?? uploads?.resolveAttachments,
     ),
-    presence: new PresenceService(store, bus, channels, config.presenceGraceMs),
+    presence: new PresenceService(
+      store,
+      bus,
+      channels,
+      config.presenceGraceMs,
+      config.presencePushMaxMembers,
+    ),
+    watchers: new PresenceWatchers(),
     signals: new SignalRelay(store, bus),
     hosts,
     streams: new StreamService(

@@ -44,7 +44,10 @@ const SNAPSHOT_WORTH_COUNTING = 8;
 
 /**
  * Who is online, per user across all of its connections, and typing indicators. Presence is
- * pushed to everyone who shares a channel with the user, once per connection.
+ * pushed to everyone who shares a channel with the user, once per connection, but for large
+ * channels (more than `pushMaxMembers` members): there n members would cost n² entries whenever
+ * they all come back at once, and nobody looks at a thousand people's dots. A client asks for the
+ * people it shows (`presence.watch`, kept by `PresenceWatchers`); their changes reach it too.
  *
  * Every change is numbered. A client hands back the number it has seen (its presence cursor)
  * when it reconnects and gets only the changes since, so a thousand members of one channel
@@ -72,6 +75,12 @@ export class PresenceService {
   private deltaFloor = 0;
   /** Set by `close`: the store is going, so nothing more is recorded. */
   private closed = false;
+  /**
+   * Member counts of the channels of users seen since this process started: each arrival reads
+   * its own. A join or leave moves the count; a channel nobody online is in may be missing (no
+   * one there to tell).
+   */
+  private readonly sizes = new Map<string, number>();
   /** Last-seen times waiting for this turn's write, and that write. */
   private lastSeen: Array<{ userId: string; at: number }> = [];
   private lastSeenWritten: Promise<void> | null = null;
@@ -81,6 +90,8 @@ export class PresenceService {
     private readonly bus: Bus,
     private readonly channels: ChannelService,
     private readonly graceMs = 0,
+    /** Presence is pushed in channels of at most this many members. */
+    private readonly pushMaxMembers = Infinity,
   ) {
     bus.subscribe((m) => {
       if (m.kind === 'membership') this.membershipChanged(m.userId, m.channelId, m.joined);
@@ -139,6 +150,11 @@ export class PresenceService {
       if (!users) this.lingeringIn.set(id, (users = new Set()));
       users.add(userId);
     }
+  }
+
+  /** Whether the channel's members are not pushed each other's presence (see the class). */
+  isLarge(channelId: string): boolean {
+    return (this.sizes.get(channelId) ?? 0) > this.pushMaxMembers;
   }
 
   /** Users in their grace period who were in the channel (for `hello`, beside connected ones). */
@@ -201,7 +217,7 @@ export class PresenceService {
     for (const id of this.log.since(since, (u) => this.record(u)?.seq)) {
       const gone = this.online.has(id) ? undefined : this.departed.get(id);
       const { username, channelIds: theirs } = this.record(id)!;
-      if (!theirs.some((c) => channelIds.has(c))) continue;
+      if (!theirs.some((c) => channelIds.has(c) && !this.isLarge(c))) continue;
       presence.push(
         gone
           ? { userId: id, username, status: 'offline', lastSeen: gone.lastSeen }
@@ -218,6 +234,20 @@ export class PresenceService {
         return { presence: snapshot, presenceDelta: false, presenceCursor };
     }
     return { presence, presenceDelta: true, presenceCursor };
+  }
+
+  /** Presence of each user now (a `presence.watch` answer); lastSeen from the store if offline. */
+  of(users: ReadonlyArray<{ id: string; username: string; lastSeen: number | null }>): Presence[] {
+    return users.map(({ id, username, lastSeen }) => {
+      const entry = this.online.get(id);
+      if (entry) return { userId: id, username: entry.username, status: this.status(id), lastSeen: null };
+      return {
+        userId: id,
+        username,
+        status: 'offline',
+        lastSeen: this.departed.get(id)?.lastSeen ?? lastSeen,
+      };
+    });
   }
 
   /** Presence of those of `userIds` who are online or away. */
@@ -263,6 +293,13 @@ export class PresenceService {
    * members (who may never have shared a channel with them) see them at once.
    */
   private membershipChanged(userId: string, channelId: string, joined: boolean): void {
+    const size = this.sizes.get(channelId);
+    if (size !== undefined) {
+      const wasLarge = this.isLarge(channelId);
+      this.sizes.set(channelId, size + (joined ? 1 : -1));
+      // Grown large: deltas from before would list people the client is no longer told about.
+      if (this.isLarge(channelId) !== wasLarge) this.deltaFloor = ++this.seq;
+    }
     const entry = this.online.get(userId) ?? this.departed.get(userId);
     if (!joined) this.deltaFloor = ++this.seq;
     if (!entry) return; // not seen since this process started: its cursors are all worthless
@@ -270,7 +307,7 @@ export class PresenceService {
     entry.channelIds = joined ? [...others, this.interned(channelId)] : others;
     if (!joined) return;
     entry.joinedSeq = this.stamp(userId, entry);
-    if (this.online.get(userId) !== entry) return;
+    if (this.online.get(userId) !== entry || this.isLarge(channelId)) return;
     this.publish(userId, entry, [channelId], { status: this.status(userId), lastSeen: null });
   }
 
@@ -333,7 +370,11 @@ export class PresenceService {
     lastSeen: number | null,
   ): Promise<void> {
     if (this.status(userId) === before) return;
-    const channelIds = await this.store.memberChannelIds(userId);
+    const channelIds: string[] = [];
+    for (const { channelId, memberCount } of await this.store.memberChannelSizes(userId)) {
+      this.sizes.set(this.interned(channelId), memberCount);
+      channelIds.push(channelId);
+    }
     // The status may have moved on during the read; whatever it is now is what goes out.
     const status = this.status(userId);
     const change = status === 'offline' ? this.departed.get(userId) : this.online.get(userId);
@@ -360,7 +401,10 @@ export class PresenceService {
     return change.seq;
   }
 
-  /** Numbers a change to the user's presence and sends it to the channels' connections. */
+  /**
+   * Numbers a change to the user's presence and sends it to the connections of the channels that
+   * are not large (the gateway adds those watching the user).
+   */
   private publish(
     userId: string,
     change: Change & { username: string },
@@ -370,7 +414,7 @@ export class PresenceService {
     this.stamp(userId, change);
     this.bus.publish({
       kind: 'channels',
-      channelIds: [...channelIds],
+      channelIds: channelIds.filter((id) => !this.isLarge(id)),
       event: { type: 'presence', userId, username: change.username, ...state, cursor: this.currentCursor() },
     });
   }

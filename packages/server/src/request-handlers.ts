@@ -81,6 +81,15 @@ export const requestHandlers: Handlers = {
     await services.presence.typing(user, p.channelId);
     return {};
   },
+  'presence.watch': async ({ user, connection, services }, p) => {
+    const users = p.userIds.length > 0 ? await services.store.usersSharingChannel(user.id, p.userIds) : [];
+    services.watchers.watch(
+      connection,
+      users.map((u) => u.id),
+    );
+    // After the watch is in place: a change from now on is either in this answer or pushed.
+    return { presence: services.presence.of(users), presenceCursor: services.presence.currentCursor() };
+  },
   'presence.set': async ({ user, connection, services }, p) => {
     await services.presence.set(user, connection.id, p.status);
     return {};

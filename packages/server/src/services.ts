@@ -7,6 +7,7 @@ import type { ServerConfig } from './config.ts';
 import type { MessageService } from './message-service.ts';
 import type { Metrics } from './metrics.ts';
 import type { PresenceService } from './presence-service.ts';
+import type { PresenceWatchers } from './presence-watchers.ts';
 import type { SignalRelay } from './signal-relay.ts';
 import type { Store } from './store.ts';
 import type { StreamService } from './stream-service.ts';
@@ -24,6 +25,8 @@ export interface Services {
   channels: ChannelService;
   messages: MessageService;
   presence: PresenceService;
+  /** Who asked for whose presence beyond their small channels (`presence.watch`). */
+  watchers: PresenceWatchers;
   signals: SignalRelay;
   /** Hosted channels: who hosts, relayed messages, fan-out to linked members. */
   hosts: HostService;

@@ -336,6 +336,28 @@ export class SqliteStore implements Store {
       (r) => r.channel_id as string,
     );
   }
+  async memberChannelSizes(userId: string): Promise<Array<{ channelId: string; memberCount: number }>> {
+    const rows = this.q(
+      'SELECT c.id, c.member_count FROM members m JOIN channels c ON c.id = m.channel_id WHERE m.user_id = ?',
+    ).all(userId) as Row[];
+    return rows.map((r) => ({ channelId: r.id as string, memberCount: r.member_count as number }));
+  }
+  async usersSharingChannel(
+    userId: string,
+    userIds: readonly string[],
+  ): Promise<Array<{ id: string; username: string; lastSeen: number | null }>> {
+    const rows = this.q(
+      `SELECT u.id, u.username, u.last_seen FROM users u
+       WHERE u.id IN (SELECT value FROM json_each(?))
+         AND EXISTS (SELECT 1 FROM members a JOIN members b ON b.channel_id = a.channel_id
+                     WHERE a.user_id = ? AND b.user_id = u.id)`,
+    ).all(JSON.stringify(userIds), userId) as Row[];
+    return rows.map((r) => ({
+      id: r.id as string,
+      username: r.username as string,
+      lastSeen: r.last_seen as number | null,
+    }));
+  }
   async shareChannel(userA: string, userB: string): Promise<boolean> {
     const r = this.q(
       'SELECT 1 FROM members a JOIN members b ON a.channel_id = b.channel_id WHERE a.user_id = ? AND b.user_id = ? LIMIT 1',

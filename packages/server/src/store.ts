@@ -127,6 +127,13 @@ export interface Store {
   isMember(channelId: string, userId: string): Promise<boolean>;
   listMembers(channelId: string): Promise<Member[]>;
   memberChannelIds(userId: string): Promise<string[]>;
+  /** The user's channels with their member counts (presence is pushed only in small ones). */
+  memberChannelSizes(userId: string): Promise<Array<{ channelId: string; memberCount: number }>>;
+  /** Those of `userIds` who share a channel or a DM with `userId` (whose presence it may see). */
+  usersSharingChannel(
+    userId: string,
+    userIds: readonly string[],
+  ): Promise<Array<{ id: string; username: string; lastSeen: number | null }>>;
   /** Whether the two users share a channel or a DM. */
   shareChannel(userA: string, userB: string): Promise<boolean>;
   markRead(channelId: string, userId: string, seq: number): Promise<void>;

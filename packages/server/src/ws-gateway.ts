@@ -250,6 +250,7 @@ export class WsGateway {
       set?.delete(conn);
       if (set?.size === 0) this.byChannel.delete(ch);
     }
+    this.services.watchers.unwatchAll(conn);
     this.services.presence.disconnect(userId, conn.id, conn.channels).catch(() => {});
   }
 
@@ -391,10 +392,8 @@ export class WsGateway {
       case 'channels': {
         const seen = new Set<Connection>();
         for (const id of m.channelIds) for (const c of this.byChannel.get(id) ?? []) seen.add(c);
-        if (seen.size === 0) return;
-        // Presence: only a user's latest status matters, so a newer one replaces a queued one.
-        const key = m.event.type === 'presence' ? `presence:${m.event.userId}` : undefined;
-        this.fanout.pushTo(seen, JSON.stringify(m.event), key);
+        if (m.event.type === 'presence') this.pushPresence(m.event, seen);
+        else if (seen.size > 0) this.fanout.pushTo(seen, JSON.stringify(m.event));
         return;
       }
       case 'user': {
@@ -422,13 +421,27 @@ export class WsGateway {
   }
 
   /**
+   * A presence change to the connections sharing a small channel with its user, and to those
+   * watching the user, marked `watched` for those who get it for that alone. Only a user's latest
+   * status matters, so a newer one replaces a queued one.
+   */
+  private pushPresence(event: Extract<ServerEvent, { type: 'presence' }>, sharing: Set<Connection>): void {
+    const key = `presence:${event.userId}`;
+    if (sharing.size > 0) this.fanout.pushTo(sharing, JSON.stringify(event), key);
+    const watching = this.services.watchers.of(event.userId);
+    if (!watching) return;
+    const only = [...watching].filter((c) => !sharing.has(c));
+    if (only.length > 0) this.fanout.pushTo(only, JSON.stringify({ ...event, watched: true }), key);
+  }
+
+  /**
    * Tells a user who just joined a channel who in it is online or away, as `presence` events
    * (one frame per connection): they may share no other channel, and hello told them nothing.
    */
   private tellPresence(userId: string, channelId: string): void {
     const conns = this.byUser.get(userId);
-    if (!conns) return;
     const { presence } = this.services;
+    if (!conns || presence.isLarge(channelId)) return;
     const users = this.channelUsers(channelId, new Set());
     users.delete(userId);
     const cursor = presence.currentCursor();
@@ -437,12 +450,12 @@ export class WsGateway {
   }
 
   /**
-   * Users with a connection subscribed to one of this connection's channels, those who just left
-   * one of them and are in their presence grace period, and itself.
+   * Users with a connection subscribed to one of this connection's channels that are not large,
+   * those who just left one of them and are in their presence grace period, and itself.
    */
   private coMembers(conn: Connection): Set<string> {
     const users = new Set<string>([conn.userId!]);
-    for (const ch of conn.channels) this.channelUsers(ch, users);
+    for (const ch of conn.channels) if (!this.services.presence.isLarge(ch)) this.channelUsers(ch, users);
     return users;
   }
 

@@ -31,6 +31,7 @@ const validRequests: { [T in Exclude<RequestType, 'hello' | 'ping'>]: RequestPar
   sync: { cursors: {} },
   typing: { channelId: ID },
   'presence.set': { status: 'away' },
+  'presence.watch': { userIds: [ID] },
   signal: { to: ID, topic: 'dm:x', payload: { kind: 'bye', data: null } },
   'host.relay': { channelId: ID, messages: [{ authorId: ID, clientMsgId: UUID, text: 'x', sig: 'x' }] },
   'host.status': { channelId: ID, linked: 0 },
