@@ -38,6 +38,12 @@ export function targetCommand(kind: TargetKind, dataDir: string): { script: stri
  * at its default (SQLite WAL, synchronous=FULL). SEGMENTCHAT_FAST_HASH / SEGMENTCHAT_SEND_RATE
  * are the names the server spec uses; harmless if unread.
  */
+/**
+ * How long SegmentChat keeps a user's presence after their last connection: its default, or what
+ * the environment gives the server (which passes to it).
+ */
+export const SEGMENTCHAT_PRESENCE_GRACE_MS = Number(process.env.PRESENCE_GRACE_MS || 10_000);
+
 export const SEGMENTCHAT_ENV: Record<string, string> = {
   SENDS_PER_SECOND: '1000000',
   WS_REQUESTS_PER_SECOND: '1000000',

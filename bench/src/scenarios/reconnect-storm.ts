@@ -13,7 +13,7 @@ import {
   withTarget,
   type TargetSession,
 } from '../scenario-kit.ts';
-import type { TargetKind } from '../targets.ts';
+import { SEGMENTCHAT_PRESENCE_GRACE_MS, type TargetKind } from '../targets.ts';
 import { hotRoomClients } from './hot-room.ts';
 import { markerText } from '../generator/delivery-marker.ts';
 
@@ -43,6 +43,23 @@ export const STORM: Record<string, Metric> = {
     better: 'lower',
     digits: 0,
   },
+  outageAll: {
+    id: 'storm.outage.all',
+    scenario: 'storm',
+    label: 'Reconnect storm after an outage (all changed presence): all caught up after',
+    unit: 'ms',
+    better: 'lower',
+    digits: 0,
+    goal: { text: '≤ 1000 ms', met: (v) => v <= 1000 },
+  },
+  outageCpu: {
+    id: 'storm.outage.cpu',
+    scenario: 'storm',
+    label: 'Reconnect storm after an outage: server CPU spent',
+    unit: 'ms',
+    better: 'lower',
+    digits: 0,
+  },
 };
 
 /**
@@ -53,32 +70,44 @@ export const STORM: Record<string, Metric> = {
  * `repeats`, the clients do it that many times in a row and the median storm is reported.
  */
 export async function reconnectStorm(kind: TargetKind, opts: BenchOptions, results: Results): Promise<void> {
-  const { clients, missed, repeats } = opts.storm;
+  const { clients, missed, repeats, outageRepeats } = opts.storm;
   await withTarget(kind, opts, clients, async (s) => {
     const [room] = await prepareRooms(s, ['storm-room']);
     const specs = hotRoomClients(clients, room!);
     await s.pool.setup(specs);
-    const runs: StormRun[] = [];
-    for (let r = 0; r < repeats; r += 1) {
-      const run = await oneStorm(s, room!, clients, missed, opts.payloadBytes);
-      runs.push(run);
-      results.detail(
-        `  ${repeats > 1 ? `storm ${r + 1}: ` : ''}${run.caughtUp}/${clients} caught up (${run.fetched} messages fetched, ${membersByRoom(specs).size} room); ` +
-          `last after ${(run.all.max / 1000).toFixed(0)} ms, p50 ${(run.all.percentile(50) / 1000).toFixed(0)} ms; ` +
-          `server CPU ${run.cpu.cpuMs.toFixed(0)} ms (waited ${run.cpu.waitMs.toFixed(0)} ms for a core), ` +
-          `busiest generator CPU ${run.generatorCpuMs.toFixed(0)} ms (waited ${run.generatorWaitMs.toFixed(0)} ms)` +
-          (run.failed ? `; ${run.failed} failed: ${run.firstError}` : ''),
-      );
-      if (run.metrics.length) results.detail(`  /metrics during the storm: ${run.metrics}`);
-    }
-    // A failed storm ranks slowest.
-    const m = medianRun(runs, (run) => -(run.failed ? Infinity : run.all.max));
-    if (runs.length > 1) results.detail(`  reported: storm ${runs.indexOf(m) + 1}, the median`);
-    const note = m.failed ? `${m.failed} not caught up` : undefined;
-    results.put(STORM.all!, kind, m.failed ? null : m.all.max / 1000, note);
+    const storms = async (count: number, awayMs: number, what: string): Promise<StormRun> => {
+      const runs: StormRun[] = [];
+      for (let r = 0; r < count; r += 1) {
+        const run = await oneStorm(s, room!, clients, missed, opts.payloadBytes, awayMs);
+        runs.push(run);
+        results.detail(
+          `  ${count > 1 ? `${what} ${r + 1}: ` : ''}${run.caughtUp}/${clients} caught up (${run.fetched} messages fetched, ${membersByRoom(specs).size} room); ` +
+            `last after ${(run.all.max / 1000).toFixed(0)} ms, p50 ${(run.all.percentile(50) / 1000).toFixed(0)} ms; ` +
+            `server CPU ${run.cpu.cpuMs.toFixed(0)} ms (waited ${run.cpu.waitMs.toFixed(0)} ms for a core), ` +
+            `busiest generator CPU ${run.generatorCpuMs.toFixed(0)} ms (waited ${run.generatorWaitMs.toFixed(0)} ms)` +
+            (run.failed ? `; ${run.failed} failed: ${run.firstError}` : ''),
+        );
+        if (run.metrics.length) results.detail(`  /metrics during the storm: ${run.metrics}`);
+      }
+      // A failed storm ranks slowest.
+      const m = medianRun(runs, (run) => -(run.failed ? Infinity : run.all.max));
+      if (runs.length > 1) results.detail(`  reported: ${what} ${runs.indexOf(m) + 1}, the median`);
+      return m;
+    };
+    const m = await storms(repeats, 0, 'storm');
+    results.put(STORM.all!, kind, m.failed ? null : m.all.max / 1000, failedNote(m));
     results.put(STORM.p50!, kind, m.all.percentile(50) / 1000);
     results.put(STORM.cpu!, kind, m.cpu.cpuMs);
+    // The baselines keep no presence: for them an outage is the storm above.
+    if (kind !== 'segmentchat' || outageRepeats === 0) return;
+    const o = await storms(outageRepeats, SEGMENTCHAT_PRESENCE_GRACE_MS + 1000, 'storm after an outage');
+    results.put(STORM.outageAll!, kind, o.failed ? null : o.all.max / 1000, failedNote(o));
+    results.put(STORM.outageCpu!, kind, o.cpu.cpuMs);
   });
+}
+
+function failedNote(run: StormRun): string | undefined {
+  return run.failed ? `${run.failed} not caught up` : undefined;
 }
 
 interface StormRun {
@@ -94,21 +123,26 @@ interface StormRun {
   metrics: string;
 }
 
-/** Everyone leaves, `missed` messages are posted, everyone comes back at once. */
+/**
+ * Everyone leaves, `missed` messages are posted, everyone comes back at once, `awayMs` after
+ * leaving at the earliest.
+ */
 async function oneStorm(
   s: TargetSession,
   room: string,
   clients: number,
   missed: number,
   payloadBytes: number,
+  awayMs: number,
 ): Promise<StormRun> {
+  const leftAt = Date.now();
   const sender = await coordinatorClient(s, clients);
   await sender.join(room);
   await s.pool.all({ op: 'disconnect' });
   for (let i = 0; i < missed; i += 1)
     await sender.sendAcked(room, markerText(nowUs(), clients, 0, payloadBytes));
   await sender.close();
-  await sleep(500);
+  await sleep(Math.max(500, leftAt + awayMs - Date.now()));
   const metricsBefore = await scrapeMetrics(s.server.url);
   const startUs = nowUs() + 300_000;
   const storm = s.pool.all<StormResult>({ op: 'storm', startUs, expected: missed, timeoutMs: 60_000 });
