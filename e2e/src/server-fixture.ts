@@ -52,6 +52,10 @@ export async function startTestServer(
     limits?: Record<string, { burst: number; perSecond: number }>;
     /** Viewers a streamer serves directly before the relay takes over (default 4). */
     streamDirectMax?: number;
+    /** Presence is pushed only in channels of at most this many members (default 100). */
+    presencePushMaxMembers?: number;
+    /** How long someone who left still shows as before (default 10 s). */
+    presenceGraceMs?: number;
   } = {},
 ): Promise<TestServer> {
   ensureWebBuilt();
@@ -65,6 +69,10 @@ export async function startTestServer(
     logger: false,
     sqliteSynchronous: 'NORMAL',
     ...(options.streamDirectMax !== undefined ? { streamDirectMax: options.streamDirectMax } : {}),
+    ...(options.presencePushMaxMembers !== undefined
+      ? { presencePushMaxMembers: options.presencePushMaxMembers }
+      : {}),
+    ...(options.presenceGraceMs !== undefined ? { presenceGraceMs: options.presenceGraceMs } : {}),
     // Every browser in a test shares 127.0.0.1, so per-IP sign-up limits are raised here.
     limits: {
       register: { burst: 500, perSecond: 50 },

@@ -98,7 +98,11 @@ export const requests = {
   },
   'channel.members': {
     params: z.object({ channelId: Id }),
-    result: z.object({ members: z.array(Member) }),
+    /**
+     * `presence`: those of the members online or away now (the rest are offline), so that a
+     * list of a large channel's members, whose presence is not pushed, is right when it opens.
+     */
+    result: z.object({ members: z.array(Member), presence: z.array(Presence) }),
   },
   'channel.markRead': {
     params: z.object({ channelId: Id, seq: z.number().int().nonnegative() }),

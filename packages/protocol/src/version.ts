@@ -12,5 +12,6 @@
  *    server's `PRESENCE_PUSH_MAX_MEMBERS` are not pushed each other's presence; a client asks for
  *    the people it shows (`presence.watch`) and gets their changes as `presence` events marked
  *    `watched`. A thousand members coming back after an outage no longer cost n²/2 entries.
+ *    `channel.members` answers with who of them is online or away.
  */
 export const PROTOCOL_VERSION = 3;

@@ -36,7 +36,16 @@ export class ChannelService {
 
   async joinDefault(userId: string): Promise<void> {
     const general = await this.store.findPublicChannelByName(GENERAL_CHANNEL);
-    if (general) await this.store.addMember(general.id, userId, Date.now());
+    const user = await this.store.findUserById(userId);
+    if (!general || !user || !(await this.store.addMember(general.id, userId, Date.now()))) return;
+    // Told like any join: the members' counts (and the server's, for presence) stay true.
+    const member: Member = { userId, username: user.username, role: user.role, isOwner: false };
+    this.bus.publish({ kind: 'membership', userId, channelId: general.id, joined: true });
+    this.bus.publish({
+      kind: 'channel',
+      channelId: general.id,
+      event: { type: 'member.joined', channelId: general.id, member },
+    });
   }
 
   /** The channel if `user` may read it; NOT_FOUND otherwise, whether it exists or not. */

@@ -34,9 +34,10 @@ export const requestHandlers: Handlers = {
     return {};
   },
   'channel.invite': async ({ user, services }, p) => services.channels.invite(user, p),
-  'channel.members': async ({ user, services }, p) => ({
-    members: await services.channels.members(user, p.channelId),
-  }),
+  'channel.members': async ({ user, services }, p) => {
+    const members = await services.channels.members(user, p.channelId);
+    return { members, presence: services.presence.snapshot(members.map((m) => m.userId)) };
+  },
   'channel.markRead': async ({ user, services }, p) => {
     await services.channels.markRead(user, p.channelId, p.seq);
     return {};

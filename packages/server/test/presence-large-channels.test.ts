@@ -118,6 +118,30 @@ describe('presence in large channels', () => {
     expect(srv.server.services.watchers.of(cal.user.id)).toBeUndefined();
   });
 
+  it('answers channel.members with who of them is online or away now', async () => {
+    const calC = await connect(cal);
+    await calC.request('presence.set', { status: 'away' });
+    const general = annC.hello!.channels.find((c) => c.name === 'general')!.id;
+    const { members, presence } = await annC.request('channel.members', { channelId: general });
+    expect(members).toHaveLength(4);
+    expect(new Map(presence.map((p) => [p.userId, p.status]))).toEqual(
+      new Map([
+        [ann.user.id, 'online'],
+        [ben.user.id, 'online'],
+        [cal.user.id, 'away'],
+      ]),
+    );
+  });
+
+  it('tells the members of general of a sign-up, as of any join (their counts and the server’s stay true)', async () => {
+    const eve = await register(srv.url, 'eve');
+    const joined = await annC.waitEvent(
+      (e): e is ServerEvent & EventPayload<'member.joined'> =>
+        e.type === 'member.joined' && e.member.userId === eve.user.id,
+    );
+    expect(joined.member).toMatchObject({ username: eve.user.username, isOwner: false });
+  });
+
   it('leaves out people the caller shares no channel with', async () => {
     const eve = await register(srv.url, 'eve');
     const eveC = await connect(eve);

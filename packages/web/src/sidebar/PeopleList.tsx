@@ -3,8 +3,9 @@ import { Avatar } from '../components/Avatar.tsx';
 import { usePeople } from './use-people.ts';
 import { useChatContext } from '../chat/chat-context.ts';
 import { MessageButton } from '../dm/MessageButton.tsx';
+import { byPresence } from '../chat/presence-order.ts';
+import { useChannels } from '../chat/use-chat.ts';
 
-const ORDER: Record<Presence['status'], number> = { online: 0, away: 1, offline: 2 };
 const STATUS_TEXT: Record<Presence['status'], string> = {
   online: 'online',
   away: 'away',
@@ -15,9 +16,12 @@ const OFFLINE_SHOWN = 8;
 
 export function PeopleList() {
   const { me } = useChatContext();
+  // Presence is pushed only within small channels: in a large one, nobody listed here does not
+  // mean nobody is there.
+  const sharesAChannel = useChannels().some((c) => c.joined && c.memberCount > 1);
   const people = usePeople()
     .filter((p) => p.userId !== me.id)
-    .sort((a, b) => ORDER[a.status] - ORDER[b.status] || a.username.localeCompare(b.username));
+    .sort(byPresence);
   const active = people.filter((p) => p.status !== 'offline');
   const offline = people.filter((p) => p.status === 'offline');
   const shownOffline = offline.slice(0, OFFLINE_SHOWN);
@@ -45,7 +49,11 @@ export function PeopleList() {
           </li>
         ))}
       </ul>
-      {people.length === 0 ? <p className="sidebar-empty">No one else is here yet.</p> : null}
+      {people.length === 0 ? (
+        <p className="sidebar-empty">
+          {sharesAChannel ? 'A channel’s member list shows who is there.' : 'No one else is here yet.'}
+        </p>
+      ) : null}
       {offline.length > shownOffline.length ? (
         <p className="sidebar-empty">and {offline.length - shownOffline.length} more offline</p>
       ) : null}
