@@ -32,7 +32,8 @@ export function PeopleList() {
         <h2 className="section-title" id="people-heading">
           People
         </h2>
-        <span className="section-count">{active.length} online</span>
+        {/* "0 online" beside someone online in a large channel would be untrue: said only when some are. */}
+        {active.length > 0 ? <span className="section-count">{active.length} online</span> : null}
       </div>
       <ul className="people-list" aria-label="People">
         {[...active, ...shownOffline].map((p) => (
