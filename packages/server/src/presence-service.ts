@@ -77,8 +77,8 @@ export class PresenceService {
   private closed = false;
   /**
    * Member counts of the channels of users seen since this process started: each arrival reads
-   * its own. A join or leave moves the count; a channel nobody online is in may be missing (no
-   * one there to tell).
+   * its own, and the first join to a channel not known yet reads that one. A join or leave moves
+   * the count. Near enough is enough: it only decides which side of the limit a channel is on.
    */
   private readonly sizes = new Map<string, number>();
   /** Last-seen times waiting for this turn's write, and that write. */
@@ -294,7 +294,10 @@ export class PresenceService {
    */
   private membershipChanged(userId: string, channelId: string, joined: boolean): void {
     const size = this.sizes.get(channelId);
-    if (size !== undefined) {
+    if (size === undefined) {
+      // Members join after connecting (no arrival read this channel): learn its size now.
+      this.learnSize(channelId).catch(() => {});
+    } else {
       const wasLarge = this.isLarge(channelId);
       this.sizes.set(channelId, size + (joined ? 1 : -1));
       // Grown large: deltas from before would list people the client is no longer told about.
@@ -309,6 +312,11 @@ export class PresenceService {
     entry.joinedSeq = this.stamp(userId, entry);
     if (this.online.get(userId) !== entry || this.isLarge(channelId)) return;
     this.publish(userId, entry, [channelId], { status: this.status(userId), lastSeen: null });
+  }
+
+  private async learnSize(channelId: string): Promise<void> {
+    const channel = await this.store.findChannel(channelId);
+    if (channel && !this.sizes.has(channelId)) this.sizes.set(this.interned(channelId), channel.memberCount);
   }
 
   async typing(user: UserRow, channelId: string): Promise<void> {

@@ -118,6 +118,19 @@ describe('presence in large channels', () => {
     expect(srv.server.services.watchers.of(cal.user.id)).toBeUndefined();
   });
 
+  it('learns the size of a channel its members joined after connecting', async () => {
+    const { channel } = await annC.request('channel.create', { name: 'later' });
+    const others = [await connect(cal), await connect(dan), benC];
+    for (const c of others) await c.request('channel.join', { channelId: channel.id });
+    // Four members: the fifth's arrival in the channel is not announced to it.
+    const eve = await register(srv.url, 'eve');
+    const eveC = await connect(eve);
+    const told = annC.events.filter(presenceOf(eve.user.id)).length;
+    await eveC.request('channel.join', { channelId: channel.id });
+    await barrier('away');
+    expect(annC.events.filter(presenceOf(eve.user.id)).length).toBe(told);
+  });
+
   it('answers channel.members with who of them is online or away now', async () => {
     const calC = await connect(cal);
     await calC.request('presence.set', { status: 'away' });
