@@ -18,9 +18,10 @@ export interface BenchOptions {
   /**
    * `repeats`: storms in a row on the same server; the median one is reported. `outageRepeats`:
    * as many again (SegmentChat only) with the clients away longer than the presence grace, so
-   * that every arrival is news to everyone (0: none).
+   * that every arrival is news to everyone (0: none). `restartRepeats`: storms into a server
+   * restarted while the clients were away (SegmentChat only: the baselines keep no history).
    */
-  storm: { clients: number; missed: number; repeats: number; outageRepeats: number };
+  storm: { clients: number; missed: number; repeats: number; outageRepeats: number; restartRepeats: number };
   /** `repeats`: measured runs in a row on the same server; the median one is reported. */
   store: { rooms: number; members: number; window: number; durationMs: number; repeats: number };
   slow: {
@@ -62,7 +63,7 @@ const FULL: Omit<
   idle: { counts: [5000, 15000], roomSize: 50, settleMs: 12_000 },
   // Three of each, the median reported: on this shared host one storm or store run in a few
   // is slowed by half for seconds at a time, for every target alike.
-  storm: { clients: 1000, missed: 100, repeats: 3, outageRepeats: 3 },
+  storm: { clients: 1000, missed: 100, repeats: 3, outageRepeats: 3, restartRepeats: 3 },
   store: { rooms: 20, members: 10, window: 32, durationMs: 5000, repeats: 3 },
   // Bigger messages make the slow readers' backlog grow fast enough to see within the run.
   slow: { members: 1000, senders: 10, percent: 1, rate: 100e3, payloadBytes: 1000, durationMs: 8000 },
@@ -74,7 +75,7 @@ const QUICK: typeof FULL = {
   burst: { members: 200, senders: 10, burst: 10, everyMs: 200, durationMs: 1500 },
   many: { clients: 500, minRoom: 5, maxRoom: 50, zipf: 1, rate: 20e3, durationMs: 1500 },
   idle: { counts: [500, 1500], roomSize: 50, settleMs: 500 },
-  storm: { clients: 200, missed: 20, repeats: 1, outageRepeats: 1 },
+  storm: { clients: 200, missed: 20, repeats: 1, outageRepeats: 1, restartRepeats: 1 },
   store: { rooms: 5, members: 10, window: 16, durationMs: 1500, repeats: 1 },
   slow: { members: 200, senders: 4, percent: 2, rate: 20e3, payloadBytes: 1000, durationMs: 1500 },
 };
@@ -92,6 +93,7 @@ export const USAGE = `npm run bench -- [flags]
   --idle-settle-ms N           wait before each memory reading (12000)
   --storm-clients N --storm-missed N --storm-repeats N (the median storm is reported)
   --storm-outage-repeats N     SegmentChat's storms after an outage longer than the presence grace (3; 0: none)
+  --storm-restart-repeats N    SegmentChat's storms into a server restarted meanwhile, cold (3; 0: none)
   --store-rooms N --store-members N --store-window N --store-ms N --store-repeats N
   --slow-members N --slow-percent P --slow-rate D --slow-payload N --slow-ms N
   --cpu-prof                   after SegmentChat's hot room and store runs, one more run of each under the V8
@@ -189,6 +191,7 @@ export function parseOptions(argv: string[]): BenchOptions {
   take('storm-missed', (v) => (opts.storm.missed = num(v, 'storm-missed')));
   take('storm-repeats', (v) => (opts.storm.repeats = num(v, 'storm-repeats')));
   take('storm-outage-repeats', (v) => (opts.storm.outageRepeats = num(v, 'storm-outage-repeats')));
+  take('storm-restart-repeats', (v) => (opts.storm.restartRepeats = num(v, 'storm-restart-repeats')));
   take('store-rooms', (v) => (opts.store.rooms = num(v, 'store-rooms')));
   take('store-members', (v) => (opts.store.members = num(v, 'store-members')));
   take('store-window', (v) => (opts.store.window = num(v, 'store-window')));

@@ -14,6 +14,11 @@ export interface RunningTarget {
   log: string[];
   /** With `--inspect=127.0.0.1:0` among the node flags: the inspector's WebSocket address. */
   inspector(): string | undefined;
+  /**
+   * Stops the server the way `stop` does but keeps its data, and starts it again on the same
+   * data and port: a restart, as a deploy does it. `pid` and `log` are the new process's after.
+   */
+  restart(): Promise<void>;
   /** Stops the server by its pid (SIGTERM, then SIGKILL after 10 s) and removes its data. */
   stop(): Promise<number | null>;
 }
@@ -38,7 +43,48 @@ export function killAllServers(): void {
 export async function startTarget(kind: TargetKind, options: StartOptions = {}): Promise<RunningTarget> {
   const dataDir = mkdtempSync(join(REPO_ROOT, 'bench', 'results', `data-${kind}-`));
   await options.prepare?.(dataDir);
-  const { script, args } = targetCommand(kind, dataDir);
+  let server = await spawnServer(kind, dataDir, 0, options);
+  options.onStarted?.(server.child.pid!);
+  const port = new URL(server.url).port;
+  const target: RunningTarget = {
+    kind,
+    pid: server.child.pid!,
+    url: server.url,
+    dataDir,
+    log: server.log,
+    inspector: () => server.inspector(),
+    async restart() {
+      await stopChild(server);
+      server = await spawnServer(kind, dataDir, Number(port), options);
+      target.pid = server.child.pid!;
+      target.log = server.log;
+      if (server.url !== target.url) throw new Error(`${kind} came back on ${server.url}, not ${target.url}`);
+    },
+    async stop() {
+      const code = await stopChild(server);
+      rmSync(dataDir, { recursive: true, force: true });
+      return code;
+    },
+  };
+  return target;
+}
+
+interface SpawnedServer {
+  child: ChildProcess;
+  url: string;
+  log: string[];
+  exited: Promise<number | null>;
+  inspector(): string | undefined;
+}
+
+/** Starts the server on `dataDir` (port 0: any) and waits until it listens. */
+async function spawnServer(
+  kind: TargetKind,
+  dataDir: string,
+  port: number,
+  options: StartOptions,
+): Promise<SpawnedServer> {
+  const { script, args } = targetCommand(kind, dataDir, port);
   const [cmd, argv] = pinned('server', [
     process.execPath,
     ...(options.nodeFlags ?? []),
@@ -81,24 +127,17 @@ export async function startTarget(kind: TargetKind, options: StartOptions = {}):
       reject(new Error(`${kind} exited with ${code} before listening:\n${log.join('\n')}`));
     });
   });
-  options.onStarted?.(child.pid!);
-  return {
-    kind,
-    pid: child.pid!,
-    url,
-    dataDir,
-    log,
-    inspector: () => inspectorUrl,
-    async stop() {
-      if (child.exitCode === null) {
-        child.kill('SIGTERM');
-        const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-        await exited;
-        clearTimeout(killer);
-      }
-      live.delete(child);
-      rmSync(dataDir, { recursive: true, force: true });
-      return child.exitCode;
-    },
-  };
+  return { child, url, log, exited, inspector: () => inspectorUrl };
+}
+
+/** SIGTERM, then SIGKILL after 10 s; the exit code. */
+async function stopChild({ child, exited }: SpawnedServer): Promise<number | null> {
+  if (child.exitCode === null) {
+    child.kill('SIGTERM');
+    const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(killer);
+  }
+  live.delete(child);
+  return child.exitCode;
 }

@@ -14,19 +14,23 @@ export const TARGET_LABEL: Record<TargetKind, string> = {
   segmentchat: 'SegmentChat',
 };
 
-/** How to start a target: a script run with `node --import tsx` and its arguments. */
-export function targetCommand(kind: TargetKind, dataDir: string): { script: string; args: string[] } {
+/** How to start a target: a script run with `node --import tsx` and its arguments (port 0: any). */
+export function targetCommand(
+  kind: TargetKind,
+  dataDir: string,
+  port = 0,
+): { script: string; args: string[] } {
   switch (kind) {
     case 'ws-relay':
-      return { script: 'bench/src/baselines/ws-relay.ts', args: ['--port', '0'] };
+      return { script: 'bench/src/baselines/ws-relay.ts', args: ['--port', String(port)] };
     case 'ws-relay-corked':
-      return { script: 'bench/src/baselines/ws-relay-corked.ts', args: ['--port', '0'] };
+      return { script: 'bench/src/baselines/ws-relay-corked.ts', args: ['--port', String(port)] };
     case 'socketio':
-      return { script: 'bench/src/baselines/socketio-server.ts', args: ['--port', '0'] };
+      return { script: 'bench/src/baselines/socketio-server.ts', args: ['--port', String(port)] };
     case 'segmentchat':
       return {
         script: 'packages/server/src/main.ts',
-        args: ['--port', '0', '--host', '127.0.0.1', '--data-dir', dataDir],
+        args: ['--port', String(port), '--host', '127.0.0.1', '--data-dir', dataDir],
       };
   }
 }

@@ -60,6 +60,23 @@ export const STORM: Record<string, Metric> = {
     better: 'lower',
     digits: 0,
   },
+  restartAll: {
+    id: 'storm.restart.all',
+    scenario: 'storm',
+    label: 'Reconnect storm into a restarted server (cold): all caught up after',
+    unit: 'ms',
+    better: 'lower',
+    digits: 0,
+    goal: { text: '≤ 1000 ms', met: (v) => v <= 1000 },
+  },
+  restartCpu: {
+    id: 'storm.restart.cpu',
+    scenario: 'storm',
+    label: 'Reconnect storm into a restarted server: server CPU spent',
+    unit: 'ms',
+    better: 'lower',
+    digits: 0,
+  },
 };
 
 /**
@@ -70,15 +87,20 @@ export const STORM: Record<string, Metric> = {
  * `repeats`, the clients do it that many times in a row and the median storm is reported.
  */
 export async function reconnectStorm(kind: TargetKind, opts: BenchOptions, results: Results): Promise<void> {
-  const { clients, missed, repeats, outageRepeats } = opts.storm;
+  const { clients, missed, repeats, outageRepeats, restartRepeats } = opts.storm;
   await withTarget(kind, opts, clients, async (s) => {
     const [room] = await prepareRooms(s, ['storm-room']);
     const specs = hotRoomClients(clients, room!);
     await s.pool.setup(specs);
-    const storms = async (count: number, awayMs: number, what: string): Promise<StormRun> => {
+    const storms = async (
+      count: number,
+      awayMs: number,
+      what: string,
+      restart = false,
+    ): Promise<StormRun> => {
       const runs: StormRun[] = [];
       for (let r = 0; r < count; r += 1) {
-        const run = await oneStorm(s, room!, clients, missed, opts.payloadBytes, awayMs);
+        const run = await oneStorm(s, room!, clients, missed, opts.payloadBytes, awayMs, restart);
         runs.push(run);
         results.detail(
           `  ${count > 1 ? `${what} ${r + 1}: ` : ''}${run.caughtUp}/${clients} caught up (${run.fetched} messages fetched, ${membersByRoom(specs).size} room); ` +
@@ -98,11 +120,19 @@ export async function reconnectStorm(kind: TargetKind, opts: BenchOptions, resul
     results.put(STORM.all!, kind, m.failed ? null : m.all.max / 1000, failedNote(m));
     results.put(STORM.p50!, kind, m.all.percentile(50) / 1000);
     results.put(STORM.cpu!, kind, m.cpu.cpuMs);
-    // The baselines keep no presence: for them an outage is the storm above.
-    if (kind !== 'segmentchat' || outageRepeats === 0) return;
-    const o = await storms(outageRepeats, SEGMENTCHAT_PRESENCE_GRACE_MS + 1000, 'storm after an outage');
-    results.put(STORM.outageAll!, kind, o.failed ? null : o.all.max / 1000, failedNote(o));
-    results.put(STORM.outageCpu!, kind, o.cpu.cpuMs);
+    // The baselines keep no presence (an outage is the storm above for them) and no history
+    // across a restart.
+    if (kind !== 'segmentchat') return;
+    if (outageRepeats > 0) {
+      const o = await storms(outageRepeats, SEGMENTCHAT_PRESENCE_GRACE_MS + 1000, 'storm after an outage');
+      results.put(STORM.outageAll!, kind, o.failed ? null : o.all.max / 1000, failedNote(o));
+      results.put(STORM.outageCpu!, kind, o.cpu.cpuMs);
+    }
+    if (restartRepeats > 0) {
+      const o = await storms(restartRepeats, 0, 'storm into a restarted server', true);
+      results.put(STORM.restartAll!, kind, o.failed ? null : o.all.max / 1000, failedNote(o));
+      results.put(STORM.restartCpu!, kind, o.cpu.cpuMs);
+    }
   });
 }
 
@@ -125,7 +155,8 @@ interface StormRun {
 
 /**
  * Everyone leaves, `missed` messages are posted, everyone comes back at once, `awayMs` after
- * leaving at the earliest.
+ * leaving at the earliest; with `restart`, into a server restarted meanwhile (a deploy: new
+ * process, cold code, presence starting over).
  */
 async function oneStorm(
   s: TargetSession,
@@ -134,6 +165,7 @@ async function oneStorm(
   missed: number,
   payloadBytes: number,
   awayMs: number,
+  restart: boolean,
 ): Promise<StormRun> {
   const leftAt = Date.now();
   const sender = await coordinatorClient(s, clients);
@@ -142,6 +174,7 @@ async function oneStorm(
   for (let i = 0; i < missed; i += 1)
     await sender.sendAcked(room, markerText(nowUs(), clients, 0, payloadBytes));
   await sender.close();
+  if (restart) await s.server.restart();
   await sleep(Math.max(500, leftAt + awayMs - Date.now()));
   const metricsBefore = await scrapeMetrics(s.server.url);
   const startUs = nowUs() + 300_000;
