@@ -3,7 +3,6 @@ import { Icon } from '../components/Icon.tsx';
 import { MenuButton, type MenuItem } from '../components/Menu.tsx';
 import { useChatContext } from '../chat/chat-context.ts';
 import { stripBidiControls } from '../text/parse-rich-text.ts';
-import { useMemberCount } from '../chat/use-member-count.ts';
 import { HostBadge } from '../hosting/HostBadge.tsx';
 import { StreamControls } from '../streams/StreamControls.tsx';
 
@@ -19,7 +18,8 @@ export function ChannelHeader({
   onOpenNav: () => void;
 }) {
   const { me } = useChatContext();
-  const memberCount = useMemberCount(channel);
+  // Kept live by the client from joins and leaves, and refreshed by every hello.
+  const memberCount = channel.memberCount;
   const isPrivate = channel.visibility === 'private';
   const canInvite =
     isPrivate && channel.kind === 'channel' && (channel.ownerId === me.id || me.role === 'admin');

@@ -10,7 +10,7 @@ import { useVisibleIds } from './use-visible-ids.ts';
 
 export function MembersDialog({ channel, onClose }: { channel: Channel; onClose: () => void }) {
   // Offline, the list last seen (kept in IndexedDB), marked as such.
-  const { members, presence: atOpen, error, stale } = useChannelMembers(channel.id, channel.memberCount);
+  const { members, presence: atOpen, error, stale } = useChannelMembers(channel.id);
   const listRef = useRef<HTMLUListElement>(null);
   // The server pushes presence only within small channels; the rows in view are asked for (in
   // a small channel that costs nothing more: their changes are pushed anyway).
