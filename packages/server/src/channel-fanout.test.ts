@@ -123,4 +123,56 @@ describe('ChannelFanout', () => {
     expect(seen[1]!.waited - seen[1]!.writing).toBeGreaterThanOrEqual(0.002);
     expect(seen[1]!.waited).toBeLessThan(0.1);
   });
+
+  it('lets a patient event wait for company up to its patience, and no longer', async () => {
+    const a = member('a');
+    const fanout = new ChannelFanout(() => [a.conn]);
+    fanout.push('c1', '{"j":1}', 40);
+    await nextTurn();
+    fanout.push('c1', '{"j":2}', 40);
+    await sleep(10);
+    fanout.push('c1', '{"j":3}', 40);
+    expect(a.payloads).toEqual([]);
+    await sleep(60);
+    // Due 40 ms after the first: the three share one write.
+    expect(a.payloads).toEqual([[{ j: 1 }, { j: 2 }, { j: 3 }]]);
+  });
+
+  it('writes patient events with the next impatient one, in order', async () => {
+    const a = member('a');
+    const fanout = new ChannelFanout(() => [a.conn]);
+    fanout.push('c1', '{"j":1}', 1_000);
+    await nextTurn();
+    fanout.push('c1', '{"m":2}');
+    await nextTurn();
+    expect(a.payloads).toEqual([[{ j: 1 }, { m: 2 }]]);
+    // Nothing is left to write when the patience would have run out.
+    await sleep(20);
+    fanout.push('c1', '{"j":3}', 1_000);
+    fanout.flushAll();
+    expect(a.payloads).toEqual([[{ j: 1 }, { m: 2 }], { j: 3 }]);
+  });
+
+  it('gives a connection that joins the members only the events queued after it joined', async () => {
+    const a = member('a');
+    const late = member('late');
+    const members = [a.conn];
+    const fanout = new ChannelFanout(() => members);
+    fanout.push('c1', '{"j":1}', 20);
+    members.push(late.conn);
+    fanout.subscribed(late.conn, 'c1');
+    fanout.push('c1', '{"j":2}', 20);
+    fanout.push('c1', '{"j":3}', 20);
+    const later = member('later');
+    members.push(later.conn);
+    fanout.subscribed(later.conn, 'c1');
+    await sleep(40);
+    expect(a.payloads).toEqual([[{ j: 1 }, { j: 2 }, { j: 3 }]]);
+    expect(late.payloads).toEqual([[{ j: 2 }, { j: 3 }]]);
+    expect(later.payloads).toEqual([]);
+    // The next batch is everyone's.
+    fanout.push('c1', '{"j":4}');
+    await nextTurn();
+    expect(later.payloads).toEqual([{ j: 4 }]);
+  });
 });

@@ -19,9 +19,17 @@ interface ChannelQueue {
   queuedAt: number;
   /** Waiting for the next flush (the next turn, or the hold timer). */
   scheduled: boolean;
+  /** When scheduled: the `performance.now()` it is due at, and its timer if it is held. */
+  dueAt: number;
+  timer: NodeJS.Timeout | undefined;
   /** `performance.now()` at the end of its last write, and how long that write took. */
   wroteAt: number;
   holdMs: number;
+  /**
+   * Connections that subscribed while events were queued, with how many of `events` came before
+   * (and so are not theirs: what they read on subscribing already counts them).
+   */
+  joinedAt: Map<Connection, number> | undefined;
 }
 
 /**
@@ -36,6 +44,9 @@ interface ChannelQueue {
  *   across turns too. Per-delivery cost is mostly the write syscall (about 1–6 us on loopback,
  *   whatever the frame holds), so this is what takes a 1,000-member room below a microsecond per
  *   delivery; a quiet room, or a small one, is written on the next turn as before.
+ * - An event pushed with patience (a join or a leave in a big channel) may wait that long for
+ *   company: a class of n walking into a channel of n would otherwise cost n writes per join.
+ *   It goes out with the channel's next write, in order, or when its patience runs out.
  * - Events addressed to connections rather than a channel (presence, typing) are queued per
  *   connection and written with that turn's flush, one frame per connection, instead of one
  *   write per event: a thousand clients reconnecting at once would otherwise cost a million
@@ -48,7 +59,6 @@ export class ChannelFanout {
   private due: string[] = [];
   private direct = new Map<Connection, Map<string, string>>();
   private flushScheduled = false;
-  private readonly timers = new Set<NodeJS.Timeout>();
   private unkeyed = 0;
 
   constructor(
@@ -58,26 +68,49 @@ export class ChannelFanout {
     private readonly metrics?: Pick<Metrics, 'observeFanout'>,
   ) {}
 
-  /** Queues one serialized event for every member of the channel. */
-  push(channelId: string, json: string): void {
+  /**
+   * Queues one serialized event for every member of the channel, to be written on the next turn
+   * (or when a held channel's hold ends), or within `patienceMs` at the latest.
+   */
+  push(channelId: string, json: string, patienceMs = 0): void {
     let q = this.channels.get(channelId);
     if (!q)
       this.channels.set(
         channelId,
-        (q = { events: [], queuedAt: 0, scheduled: false, wroteAt: 0, holdMs: 0 }),
+        (q = {
+          events: [],
+          queuedAt: 0,
+          scheduled: false,
+          dueAt: 0,
+          timer: undefined,
+          wroteAt: 0,
+          holdMs: 0,
+          joinedAt: undefined,
+        }),
       );
-    if (q.events.length === 0) q.queuedAt = performance.now();
+    const now = performance.now();
+    if (q.events.length === 0) q.queuedAt = now;
     q.events.push(json);
-    if (q.scheduled) return;
+    const wait = Math.max(patienceMs, q.wroteAt + q.holdMs - now);
+    if (q.scheduled && now + wait >= q.dueAt) return; // due no later already
+    this.unhold(q);
     q.scheduled = true;
-    const wait = q.wroteAt + q.holdMs - performance.now();
+    q.dueAt = now + wait;
     if (wait < HOLD_MIN_MS) return this.schedule(channelId);
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
+    q.timer = setTimeout(() => {
+      q.timer = undefined;
       this.due.push(channelId);
       this.flush();
     }, wait);
-    this.timers.add(timer);
+  }
+
+  /**
+   * A connection joined the channel's members: it gets the events queued from now on, not those
+   * queued before (a member count it was just told already includes their joins).
+   */
+  subscribed(conn: Connection, channelId: string): void {
+    const q = this.channels.get(channelId);
+    if (q?.scheduled) (q.joinedAt ??= new Map()).set(conn, q.events.length);
   }
 
   /** Queues one serialized event for each of `conns`; see the class comment for `key`. */
@@ -93,8 +126,7 @@ export class ChannelFanout {
 
   /** Writes everything queued now, held channels included (also called before the gateway closes). */
   flushAll(): void {
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
+    for (const q of this.channels.values()) this.unhold(q);
     for (const [id, q] of this.channels) if (q.scheduled) this.due.push(id);
     this.flush();
   }
@@ -106,6 +138,12 @@ export class ChannelFanout {
    */
   flushDue(): void {
     if (this.flushScheduled) this.flush();
+  }
+
+  private unhold(q: ChannelQueue): void {
+    if (!q.timer) return;
+    clearTimeout(q.timer);
+    q.timer = undefined;
   }
 
   private schedule(channelId: string): void {
@@ -136,16 +174,22 @@ export class ChannelFanout {
 
   private writeChannel(channelId: string): void {
     const q = this.channels.get(channelId);
-    if (!q || !q.scheduled) return; // already written by `flushAll`
+    // Already written: by `flushAll`, or due twice (a patient event hurried by a later one).
+    if (!q || !q.scheduled) return;
+    this.unhold(q);
     const { events } = q;
     const conns = this.members(channelId);
     const started = performance.now();
     let writes = 0;
+    const { joinedAt } = q;
     if (conns) {
       const bytes = Buffer.from(events.length === 1 ? events[0]! : `[${events.join(',')}]`);
       const frame = textFrame(bytes);
       for (const c of conns) {
-        c.sendFrame(frame, bytes);
+        const from = joinedAt?.get(c);
+        if (from === undefined) c.sendFrame(frame, bytes);
+        else if (from < events.length) this.sendTail(c, events, from);
+        else continue;
         writes++;
       }
     }
@@ -156,6 +200,13 @@ export class ChannelFanout {
     // Only channels worth holding keep their state between batches, so a server with many
     // quiet channels does not keep an entry for each.
     if (holdMs < HOLD_MIN_MS) this.channels.delete(channelId);
-    else Object.assign(q, { events: [], scheduled: false, wroteAt, holdMs });
+    else Object.assign(q, { events: [], scheduled: false, dueAt: 0, wroteAt, holdMs, joinedAt: undefined });
+  }
+
+  /** A late subscriber's share of a batch: the events queued after it joined. */
+  private sendTail(conn: Connection, events: readonly string[], from: number): void {
+    const tail = events.slice(from);
+    const bytes = Buffer.from(tail.length === 1 ? tail[0]! : `[${tail.join(',')}]`);
+    conn.sendFrame(textFrame(bytes), bytes);
   }
 }

@@ -17,6 +17,9 @@ type Reply = { re: number | null; ok: boolean; error?: ErrorBody } & Record<stri
  */
 export class TestClient {
   readonly events: ServerEvent[] = [];
+  /** For each of `events`, the number of the WebSocket frame it came in (frames share events). */
+  readonly eventFrames: number[] = [];
+  private frames = 0;
   /** Replies with `re: null` (frames the server could not attribute). */
   readonly orphanErrors: ErrorBody[] = [];
   readonly closed: Promise<{ code: number; reason: string }>;
@@ -39,12 +42,16 @@ export class TestClient {
       // A frame is one object, or an array of them (a channel's events of one loop turn).
       const parsed = JSON.parse((data as Buffer).toString()) as
         (Reply & ServerEvent) | (Reply & ServerEvent)[];
+      const frame = this.frames++;
       for (const msg of Array.isArray(parsed) ? parsed : [parsed]) {
         if ('re' in msg) {
           if (msg.re === null) this.orphanErrors.push(msg.error!);
           else this.pending.get(msg.re)?.(msg);
           if (msg.re !== null) this.pending.delete(msg.re);
-        } else this.events.push(msg);
+        } else {
+          this.events.push(msg);
+          this.eventFrames.push(frame);
+        }
       }
       for (const w of this.waiters) w();
     });
