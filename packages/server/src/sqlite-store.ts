@@ -4,6 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import type { Database, Statement } from 'better-sqlite3';
 import type { Attachment, Channel, Member, Message, Role } from '@segmentchat/protocol';
 import { SqliteAccessCache } from './sqlite-access-cache.ts';
+import { SqliteGroupCommit } from './sqlite-group-commit.ts';
 import { migrate } from './sqlite-migrations.ts';
 import type {
   AppendResult,
@@ -131,6 +132,7 @@ export class SqliteStore implements Store {
   private readonly db: Database;
   private readonly stmts = new Map<string, Statement>();
   private readonly access: SqliteAccessCache;
+  private readonly grouped: SqliteGroupCommit;
 
   constructor(path: string, options: { synchronous?: 'FULL' | 'NORMAL' } = {}) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -141,6 +143,7 @@ export class SqliteStore implements Store {
     this.db.pragma('busy_timeout = 5000');
     migrate(this.db);
     this.access = new SqliteAccessCache(this.db);
+    this.grouped = new SqliteGroupCommit(this.db);
   }
 
   /** The one connection, shared by feature stores (admin) so their writes never contend with ours. */
@@ -292,8 +295,8 @@ export class SqliteStore implements Store {
     const rows = this.q(LIST_CHANNELS).all({ viewer: userId, priv: includePrivate ? 1 : 0 }) as Row[];
     return rows.map(toChannelView);
   }
-  async addMember(channelId: string, userId: string, at: number): Promise<boolean> {
-    return this.db.transaction(() => {
+  addMember(channelId: string, userId: string, at: number): Promise<boolean> {
+    return this.grouped.run(() => {
       const r = this.q('INSERT OR IGNORE INTO members (channel_id, user_id, joined_at) VALUES (?, ?, ?)').run(
         channelId,
         userId,
@@ -302,15 +305,15 @@ export class SqliteStore implements Store {
       if (r.changes === 1)
         this.q('UPDATE channels SET member_count = member_count + 1 WHERE id = ?').run(channelId);
       return r.changes === 1;
-    })();
+    });
   }
-  async removeMember(channelId: string, userId: string): Promise<boolean> {
-    return this.db.transaction(() => {
+  removeMember(channelId: string, userId: string): Promise<boolean> {
+    return this.grouped.run(() => {
       const r = this.q('DELETE FROM members WHERE channel_id = ? AND user_id = ?').run(channelId, userId);
       if (r.changes === 1)
         this.q('UPDATE channels SET member_count = member_count - 1 WHERE id = ?').run(channelId);
       return r.changes === 1;
-    })();
+    });
   }
   async isMember(channelId: string, userId: string): Promise<boolean> {
     return (
@@ -365,9 +368,10 @@ export class SqliteStore implements Store {
     return r !== undefined;
   }
   async markRead(channelId: string, userId: string, seq: number): Promise<void> {
-    this.q(
+    const update = this.q(
       'UPDATE members SET read_seq = MAX(read_seq, MIN(?, (SELECT last_seq FROM channels WHERE id = ?))) WHERE channel_id = ? AND user_id = ?',
-    ).run(seq, channelId, channelId, userId);
+    );
+    await this.grouped.run(() => update.run(seq, channelId, channelId, userId));
   }
 
   async appendMessages(batch: NewMessage[]): Promise<AppendResult[]> {
@@ -537,6 +541,8 @@ export class SqliteStore implements Store {
     return this.db.pragma('integrity_check', { simple: true }) as string;
   }
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    this.grouped.flush();
+    this.db.close();
   }
 }
