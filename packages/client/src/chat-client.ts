@@ -28,6 +28,7 @@ import { MemoryDirectMessageStore } from './peers/direct-message-store.ts';
 import { defaultRtc } from './peers/rtc-like.ts';
 import type { RtcPeerConnectionCtor } from './peers/rtc-like.ts';
 import { PresenceTracker } from './presence-tracker.ts';
+import { ReadMarkSender } from './read-mark-sender.ts';
 import { PresenceWatch } from './presence-watch.ts';
 import { exponentialBackoff } from './reconnect-policy.ts';
 import type { ReconnectPolicy } from './reconnect-policy.ts';
@@ -133,6 +134,11 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
   private readonly cache: CacheWriter | null;
   private readonly loadingOlder = new Map<string, Promise<boolean>>();
   private readonly typingSentAt = new Map<string, number>();
+  // Offline when its turn comes, a mark is not sent: the next hello sends what the server lacks.
+  private readonly readMarks = new ReadMarkSender((channelId, seq) => {
+    if (this.stateValue === 'online')
+      this.connection.request('channel.markRead', { channelId, seq }).catch(() => undefined);
+  });
   private readonly listeners = new Set<() => void>();
   private version = 0;
   private notifyScheduled = false;
@@ -239,6 +245,7 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
   close(): void {
     if (this.stateValue === 'closed') return;
     this.generation++;
+    this.readMarks.cancel();
     this.connection.close();
     this.outbox.close();
     this.peers.close();
@@ -340,8 +347,7 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
     // Cached too, so an app opened offline does not count what was already read as unread.
     const read = this.directory.get(channelId);
     if (read) this.cache?.add({ channels: [read] });
-    if (this.stateValue === 'online')
-      this.connection.request('channel.markRead', { channelId, seq }).catch(() => undefined);
+    this.readMarks.mark(channelId, seq);
   }
 
   unreadCount(channelId: string): number {
