@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChatError, api } from '../src/index.ts';
 import type { ChatClient, ConnectionState } from '../src/index.ts';
-import { newClient, newUser, startTestServer, waitFor } from './helpers.ts';
+import WebSocket from 'ws';
+import { newClient, newUser, sleep, startTestServer, waitFor } from './helpers.ts';
 import type { TestServer } from './helpers.ts';
 
 let server: TestServer;
@@ -77,6 +78,37 @@ describe('two SDK clients over a real server', () => {
     expect(bob.client.unreadCount(ch)).toBe(0);
     await waitFor('bob presence known to alice', () => alice.client.presence(bob.id)?.status === 'online');
     expect(alice.client.allPresence().some((p) => p.userId === bob.id)).toBe(true);
+  });
+
+  it('sends a reader’s marks at most once a second, the last one included', async () => {
+    const alice = await connected('alice');
+    let marks = 0;
+    class CountingSocket extends WebSocket {
+      override send(data: unknown, ...rest: unknown[]): void {
+        if (typeof data === 'string' && data.includes('"channel.markRead"')) marks++;
+        (super.send as (...a: unknown[]) => void)(data, ...rest);
+      }
+    }
+    const u = await newUser(server.url, 'reader');
+    const reader = newClient(server.url, u.token, { WebSocket: CountingSocket });
+    clients.push(reader);
+    await reader.connect();
+    const ch = general(alice.client).id;
+    // Read after every message, as the web app does at the bottom of a channel.
+    const stop = reader.on('message', () => reader.markRead(ch));
+    for (let i = 1; i <= 10; i++) await alice.client.sendMessage(ch, `fast ${i}`);
+    await waitFor('reader got them all', () => texts(reader, ch).includes('fast 10'));
+    stop();
+    const lastSeq = reader.messages(ch).at(-1)!.seq;
+    expect(reader.unreadCount(ch)).toBe(0);
+    expect(marks).toBeLessThanOrEqual(2);
+    // The last mark reaches the server at the end of the interval: a new connection has it.
+    await sleep(1_200);
+    expect(marks).toBeLessThanOrEqual(3);
+    const again = newClient(server.url, u.token);
+    clients.push(again);
+    await again.connect();
+    expect(again.channel(ch)?.readSeq).toBe(lastSeq);
   });
 
   it('typed requests: create a channel, the other joins, messages flow; errors are ChatErrors', async () => {
