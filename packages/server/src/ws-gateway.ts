@@ -28,7 +28,7 @@ export const CLOSE_HANDSHAKE_MS = 3_000;
 /**
  * How long a join or a leave in a large channel may wait to share a write with others. Members
  * see the count change within it; a class walking in at once costs each member a few writes,
- * not one per arrival (a thousand arrivals to a thousand members: a million writes).
+ * not one per arrival (a thousand people joining one after another: half a million writes).
  */
 export const MEMBERSHIP_PATIENCE_MS = 500;
 
