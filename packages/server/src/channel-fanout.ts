@@ -167,7 +167,7 @@ export class ChannelFanout {
     this.direct = new Map();
     for (const [conn, queue] of direct) {
       const events = [...queue.values()];
-      const bytes = Buffer.from(events.length === 1 ? events[0]! : `[${events.join(',')}]`);
+      const bytes = payloadOf(events);
       conn.sendFrame(textFrame(bytes), bytes);
     }
   }
@@ -183,7 +183,7 @@ export class ChannelFanout {
     let writes = 0;
     const { joinedAt } = q;
     if (conns) {
-      const bytes = Buffer.from(events.length === 1 ? events[0]! : `[${events.join(',')}]`);
+      const bytes = payloadOf(events);
       const frame = textFrame(bytes);
       for (const c of conns) {
         const from = joinedAt?.get(c);
@@ -205,8 +205,12 @@ export class ChannelFanout {
 
   /** A late subscriber's share of a batch: the events queued after it joined. */
   private sendTail(conn: Connection, events: readonly string[], from: number): void {
-    const tail = events.slice(from);
-    const bytes = Buffer.from(tail.length === 1 ? tail[0]! : `[${tail.join(',')}]`);
+    const bytes = payloadOf(events.slice(from));
     conn.sendFrame(textFrame(bytes), bytes);
   }
+}
+
+/** One frame's payload: the event itself, or a JSON array of several (the protocol allows both). */
+function payloadOf(events: readonly string[]): Buffer {
+  return Buffer.from(events.length === 1 ? events[0]! : `[${events.join(',')}]`);
 }
