@@ -62,6 +62,15 @@ export abstract class BenchClient {
    * it (a later storm starts from there); returns how many.
    */
   abstract catchUp(cursors: Map<string, number>): Promise<number>;
+  /**
+   * A storm's client: connects and catches up as the protocol's own client would, returning how
+   * many messages it fetched. A protocol whose sign-in already answers with the first page
+   * (SegmentChat's hello) does it in fewer round trips.
+   */
+  async reconnect(cursors: Map<string, number>): Promise<number> {
+    await this.connect();
+    return this.catchUp(cursors);
+  }
   /** Turns a request object into a wire frame. */
   protected abstract encode(request: Record<string, unknown>): string;
   /** Decodes a frame that carries a reply into its objects. */

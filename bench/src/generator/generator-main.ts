@@ -76,8 +76,7 @@ async function storm(startUs: number, expected: number, timeoutMs: number): Prom
       setTimeout(() => reject(new Error(`not caught up after ${timeoutMs} ms`)), timeoutMs).unref(),
     );
     const work = (async () => {
-      await client.connect();
-      const got = await client.catchUp(cursors.get(client.idx) ?? new Map<string, number>());
+      const got = await client.reconnect(cursors.get(client.idx) ?? new Map<string, number>());
       fetched += got;
       if (got < expected) throw new Error(`client ${client.idx} got ${got} of ${expected} missed messages`);
       caughtUp += 1;

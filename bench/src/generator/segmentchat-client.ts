@@ -1,8 +1,10 @@
 import { newClientMsgId } from '@segmentchat/client';
 import { HttpRoute, PROTOCOL_VERSION } from '@segmentchat/protocol';
-import type { Message, RequestParams, RequestType } from '@segmentchat/protocol';
+import type { RequestParams, RequestResult, RequestType } from '@segmentchat/protocol';
 import { sleep } from '../mono-clock.ts';
 import { BenchClient } from './bench-client.ts';
+
+type SyncPage = RequestResult<'sync'>;
 
 /** A request frame as the protocol defines it: `{ id, type, ...params }` (id added on send). */
 type Request<T extends RequestType> = { type: T } & RequestParams<T>;
@@ -50,14 +52,26 @@ export class SegmentChatClient extends BenchClient {
   private presenceCursor: string | undefined;
 
   async connect(): Promise<void> {
+    await this.hello();
+  }
+
+  /** As the SDK does: hello carries the sync cursors and answers with the first page. */
+  override async reconnect(cursors: Map<string, number>): Promise<number> {
+    const page = (await this.hello({ cursors: Object.fromEntries(cursors) })).sync as SyncPage;
+    return page.changes.length + (await this.catchUp(cursors, page));
+  }
+
+  private async hello(sync?: RequestParams<'sync'>) {
     await this.open(this.baseUrl.replace(/^http/, 'ws') + HttpRoute.WS);
     const hello = await this.req<'hello'>({
       type: 'hello',
       protocol: PROTOCOL_VERSION,
       token: this.token,
       ...(this.presenceCursor !== undefined && { presenceCursor: this.presenceCursor }),
+      ...(sync && { sync }),
     });
     this.presenceCursor = hello.presenceCursor as string;
+    return hello;
   }
 
   /**
@@ -100,17 +114,19 @@ export class SegmentChatClient extends BenchClient {
     await this.req<'message.send'>({ type: 'message.send', channelId, clientMsgId: newClientMsgId(), text });
   }
 
-  async catchUp(cursors: Map<string, number>): Promise<number> {
+  /** Pages through `sync` from the cursors, or on from a first page already fetched. */
+  async catchUp(cursors: Map<string, number>, first?: SyncPage): Promise<number> {
     let got = 0;
-    let position: Record<string, number> = Object.fromEntries(cursors);
-    for (;;) {
-      const reply = await this.req<'sync'>({ type: 'sync', cursors: position });
-      got += (reply.changes as Message[]).length;
-      position = reply.cursors as Record<string, number>;
-      if (reply.hasMore) continue;
-      for (const [room, cursor] of Object.entries(position)) cursors.set(room, cursor);
-      return got;
+    let page = first;
+    while (!page || page.hasMore) {
+      page = (await this.req<'sync'>({
+        type: 'sync',
+        cursors: page?.cursors ?? Object.fromEntries(cursors),
+      })) as unknown as SyncPage;
+      got += page.changes.length;
     }
+    for (const [room, cursor] of Object.entries(page.cursors)) cursors.set(room, cursor);
+    return got;
   }
 
   private req<T extends RequestType>(request: Request<T>) {

@@ -171,7 +171,8 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
       ...(options.validateFrames !== undefined && { validate: options.validateFrames }),
       resumeFrom: () => {
         const presenceCursor = this.presenceTracker.cursor;
-        return presenceCursor === undefined ? {} : { presenceCursor };
+        const sync = this.sync.helloParams();
+        return { ...(presenceCursor !== undefined && { presenceCursor }), ...(sync && { sync }) };
       },
     });
     this.outbox = new Outbox({
@@ -438,8 +439,9 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
     this.streams.onReady(hello.streams);
     try {
       // Sync first: a cursor restored from the cache without messages learns where its
-      // timeline is complete from the first message sync brings (see Timeline).
-      await this.sync.run();
+      // timeline is complete from the first message sync brings (see Timeline). Hello brought
+      // the first page.
+      await this.sync.resume(hello.sync);
       // Then a first page for channels that show less than a page and have older messages. A
       // channel that vanished since hello (NOT_FOUND) must not hold the others back.
       const short = joinedNow.filter((id) => {

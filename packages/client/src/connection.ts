@@ -47,8 +47,8 @@ export interface ConnectionOptions {
   heartbeatMs?: number;
   /** Validate events and replies against the protocol schemas (on by default). */
   validate?: boolean;
-  /** What to resume from, asked at each hello (the presence cursor). */
-  resumeFrom?: () => Pick<RequestParams<'hello'>, 'presenceCursor'>;
+  /** What to resume from, asked at each hello (the presence and sync cursors). */
+  resumeFrom?: () => Pick<RequestParams<'hello'>, 'presenceCursor' | 'sync'>;
 }
 
 interface InFlight {

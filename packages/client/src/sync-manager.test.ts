@@ -104,4 +104,71 @@ describe('SyncManager', () => {
     expect(server.calls).toEqual([]);
     expect(sync.live(msg('a', 1))).toBe(false);
   });
+
+  describe('the first page, answered by hello', () => {
+    it('is taken without a sync request when it covers every channel', async () => {
+      const server = fakeServer({ a: [1, 2, 3].map((s) => msg('a', s)), b: [msg('b', 1)] }, 10);
+      const sync = new SyncManager(server.sync);
+      const got: string[] = [];
+      sync.on('changes', (ms) => got.push(...ms.map((m) => `${m.channelId}${m.seq}`)));
+      sync.track('a', 1);
+      sync.track('b', 0);
+      const asked = sync.helloParams()!;
+      expect(asked).toEqual({ cursors: { a: 1, b: 0 } });
+      await sync.resume(await server.sync(asked));
+      expect(got).toEqual(['a2', 'a3', 'b1']);
+      expect([sync.cursor('a'), sync.cursor('b')]).toEqual([3, 1]);
+      expect(server.calls).toHaveLength(1); // the one "hello" made
+    });
+
+    it('is followed by sync from where it ended when the server has more', async () => {
+      const server = fakeServer({ a: [1, 2, 3, 4, 5].map((s) => msg('a', s)) }, 2);
+      const sync = new SyncManager(server.sync);
+      sync.track('a', 0);
+      await sync.resume(await server.sync(sync.helloParams()!));
+      expect(sync.cursor('a')).toBe(5);
+      expect(server.calls).toEqual([{ a: 0 }, { a: 2 }, { a: 4 }]);
+    });
+
+    it('is not applied to a channel reset since the hello was sent, which syncs on its own', async () => {
+      // The server's data was replaced: the client had rev 9, the server's channel is at rev 2.
+      const server = fakeServer({ a: [1, 2].map((s) => msg('a', s)), b: [msg('b', 1)] }, 10);
+      const sync = new SyncManager(server.sync);
+      const got: string[] = [];
+      sync.on('changes', (ms) => got.push(...ms.map((m) => `${m.channelId}${m.seq}`)));
+      sync.track('a', 9);
+      sync.track('b', 0);
+      const page = await server.sync(sync.helloParams()!);
+      expect(page.cursors.a).toBe(9);
+      sync.untrack('a'); // what the client does when hello shows a channel behind its cursor
+      sync.track('a', 0);
+      await sync.resume(page);
+      expect(sync.cursor('a')).toBe(2); // not 9, the page's
+      expect(got).toEqual(['b1', 'a1', 'a2']);
+      expect(server.calls).toEqual([
+        { a: 9, b: 0 },
+        { a: 0, b: 1 },
+      ]);
+    });
+
+    it('still continues a channel that live events moved on meanwhile', async () => {
+      const server = fakeServer({ a: [1, 2, 3, 4].map((s) => msg('a', s)) }, 10);
+      const sync = new SyncManager(server.sync);
+      sync.track('a', 1);
+      const page = await server.sync(sync.helloParams()!);
+      expect(sync.live(msg('a', 2))).toBe(true);
+      await sync.resume(page);
+      expect(sync.cursor('a')).toBe(4);
+      expect(server.calls).toHaveLength(1);
+    });
+
+    it('means a plain run when hello brought none', async () => {
+      const server = fakeServer({ a: [msg('a', 1)] });
+      const sync = new SyncManager(server.sync);
+      expect(sync.helloParams()).toBeUndefined(); // nothing tracked: nothing to ask
+      sync.track('a', 0);
+      await sync.resume(undefined);
+      expect(sync.cursor('a')).toBe(1);
+    });
+  });
 });

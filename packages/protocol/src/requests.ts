@@ -30,6 +30,24 @@ export type SignalPayload = z.infer<typeof SignalPayload>;
 /** What a signal is about: a DM link, a hosted-channel link, or a stream. */
 export const SignalTopic = z.string().regex(/^(dm|host|stream):[A-Za-z0-9_-]{1,64}$/);
 
+/** `sync`'s parameters, also given to `hello` to have its first page in the reply. */
+const SyncParams = z.object({
+  /** Per channel, the last `rev` this client has. A channel it never had starts from 0. */
+  cursors: z.record(Id, z.number().int().nonnegative()),
+  limit: z.number().int().min(1).max(Limits.SYNC_PAGE_MAX).default(Limits.SYNC_PAGE_MAX),
+});
+
+/**
+ * Changes after each cursor, ascending by `rev` per channel. `cursors` holds the new position
+ * per channel; when `hasMore`, call `sync` again with them. Channels the caller cannot read are
+ * absent.
+ */
+const SyncResult = z.object({
+  changes: z.array(Message),
+  cursors: z.record(Id, z.number().int().nonnegative()),
+  hasMore: z.boolean(),
+});
+
 /** A message a hosted channel's host forwards for one of its members. */
 export const RelayedMessage = z.object({
   authorId: Id,
@@ -56,6 +74,12 @@ export const requests = {
        * `cursor`: the server then sends only the presence that changed since (`presenceDelta`).
        */
       presenceCursor: PresenceCursor.optional(),
+      /**
+       * The client's sync cursors: the reply then carries the first page of changes since them
+       * (`sync`), read after the connection was subscribed, so a reconnect catches up in one
+       * round trip instead of two.
+       */
+      sync: SyncParams.optional(),
     }),
     result: z.object({
       user: User,
@@ -75,6 +99,8 @@ export const requests = {
       /** Secret for signing messages that a hosted channel's host relays for this user. */
       relayKey: z.string(),
       streams: z.array(Stream),
+      /** Present when `sync` was asked for: the first page, as `sync` answers it. */
+      sync: SyncResult.optional(),
     }),
   },
   'channel.list': { params: Ok, result: z.object({ channels: z.array(Channel) }) },
@@ -133,22 +159,7 @@ export const requests = {
     /** Ascending by `seq`. `hasMore` says older messages remain. */
     result: z.object({ messages: z.array(Message), hasMore: z.boolean() }),
   },
-  sync: {
-    params: z.object({
-      /** Per channel, the last `rev` this client has. A channel it never had starts from 0. */
-      cursors: z.record(Id, z.number().int().nonnegative()),
-      limit: z.number().int().min(1).max(Limits.SYNC_PAGE_MAX).default(Limits.SYNC_PAGE_MAX),
-    }),
-    /**
-     * Changes after each cursor, ascending by `rev` per channel. `cursors` holds the new position
-     * per channel; when `hasMore`, call again with them. Channels the caller cannot read are absent.
-     */
-    result: z.object({
-      changes: z.array(Message),
-      cursors: z.record(Id, z.number().int().nonnegative()),
-      hasMore: z.boolean(),
-    }),
-  },
+  sync: { params: SyncParams, result: SyncResult },
   typing: { params: z.object({ channelId: Id }), result: Ok },
   'presence.set': { params: z.object({ status: z.enum(['online', 'away']) }), result: Ok },
   /**

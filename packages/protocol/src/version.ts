@@ -13,5 +13,8 @@
  *    the people it shows (`presence.watch`) and gets their changes as `presence` events marked
  *    `watched`. A thousand members coming back after an outage no longer cost n²/2 entries.
  *    `channel.members` answers with who of them is online or away.
+ * 4. `hello` takes the client's sync cursors and answers with the first page of changes since
+ *    them: reconnecting clients catch up in one round trip, and a server just restarted answers
+ *    a thousand of them one request each instead of two.
  */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;

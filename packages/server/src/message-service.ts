@@ -9,6 +9,7 @@ import type { RateSpec } from './config.ts';
 import type { Store, UserRow } from './store.ts';
 import { SyncPageCache } from './sync-page-cache.ts';
 import type { SyncPage } from './sync-page-cache.ts';
+import type { SyncAnswer } from './sync-reply.ts';
 
 /** Turns attachment ids into stored attachments the caller may use; the uploads issue plugs in here. */
 export type AttachmentResolver = (user: UserRow, ids: string[], channelId: string) => Promise<Attachment[]>;
@@ -113,10 +114,7 @@ export class MessageService {
    * the same ones. Channels the caller cannot read are left out, exactly like channels that do
    * not exist, so sync reveals nothing either.
    */
-  async sync(
-    user: UserRow,
-    p: ParsedParams<'sync'>,
-  ): Promise<{ pages: SyncPage[]; cursors: Record<string, number>; hasMore: boolean }> {
+  async sync(user: UserRow, p: ParsedParams<'sync'>): Promise<SyncAnswer> {
     const pages: SyncPage[] = [];
     let count = 0;
     const cursors: Record<string, number> = {};

@@ -5,6 +5,7 @@ import { messageNewJson } from './message-service.ts';
 import { PreparedReply } from './prepared-reply.ts';
 import { corkUntilTick } from './reply-cork.ts';
 import type { Services } from './services.ts';
+import { syncFields } from './sync-reply.ts';
 import type { UserRow } from './store.ts';
 
 export interface HandlerContext {
@@ -66,18 +67,7 @@ export const requestHandlers: Handlers = {
     message: await services.messages.delete(user, p.messageId),
   }),
   'message.history': async ({ user, services }, p) => services.messages.history(user, p),
-  sync: async ({ user, services }, p) => {
-    const { pages, cursors, hasMore } = await services.messages.sync(user, p);
-    // Every client of a room catching up after an outage is sent the same pages: each page is
-    // serialized and encoded once (SyncPage.bytes), not once per client.
-    const changes: (string | Buffer)[] = ['"changes":['];
-    for (const page of pages) {
-      if (page.bytes.length === 0) continue;
-      if (changes.length > 1) changes.push(',');
-      changes.push(page.bytes);
-    }
-    return new PreparedReply([...changes, `],"cursors":${JSON.stringify(cursors)},"hasMore":${hasMore}`]);
-  },
+  sync: async ({ user, services }, p) => new PreparedReply(syncFields(await services.messages.sync(user, p))),
   typing: async ({ user, services }, p) => {
     await services.presence.typing(user, p.channelId);
     return {};

@@ -12,13 +12,15 @@ import {
   SESSION_COOKIE,
   parseClientFrame,
 } from '@segmentchat/protocol';
-import type { ErrorBody, RequestFrame, RequestType, ServerEvent } from '@segmentchat/protocol';
+import type { ErrorBody, RequestFrame, RequestResult, RequestType, ServerEvent } from '@segmentchat/protocol';
 import type { BusMessage } from './bus.ts';
 import { ChannelFanout } from './channel-fanout.ts';
 import { Connection } from './connection.ts';
+import { PreparedReply } from './prepared-reply.ts';
 import { clientIp, cookieValue, originAllowed } from './request-origin.ts';
 import type { Handler, Handlers } from './request-handlers.ts';
 import type { Services } from './services.ts';
+import { syncFields } from './sync-reply.ts';
 
 /** ws-level pings find dead TCP connections (laptop lid closed) that never send a FIN. */
 const HEARTBEAT_MS = 30_000;
@@ -349,6 +351,14 @@ export class WsGateway {
       await presence.connect(user, conn.id);
       const channelList = locked ? [] : await channels.list(user);
       const streams = locked ? [] : await this.services.streams.list(user);
+      // After subscribing: what is committed later comes live, so the page leaves no gap.
+      const wanted = frame.params.sync;
+      const sync =
+        wanted &&
+        (locked
+          ? { pages: [], cursors: {}, hasMore: false }
+          : await this.services.messages.sync(user, wanted));
+      if (conn.ws.readyState !== conn.ws.OPEN) return false;
       // Last, in the turn of the reply: a presence event queued before it is older than the
       // snapshot, and one queued after it carries a later cursor.
       const presenceReply = presence.hello(
@@ -357,7 +367,7 @@ export class WsGateway {
         new Set(conn.channels),
         () => (locked ? [] : this.coMembers(conn)),
       );
-      conn.reply(frame.id, {
+      const result = {
         user: {
           id: user.id,
           username: user.username,
@@ -371,7 +381,13 @@ export class WsGateway {
         iceServers: config.iceServers,
         relayKey: this.services.relayKey(user.id),
         streams,
-      });
+      } satisfies Omit<RequestResult<'hello'>, 'sync'>;
+      if (!sync) conn.reply(frame.id, result);
+      else
+        conn.reply(
+          frame.id,
+          new PreparedReply([JSON.stringify(result).slice(1, -1), ',"sync":{', ...syncFields(sync), '}']),
+        );
       return true;
     } catch (e) {
       conn.fail(frame.id, errorBody(e));

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AdminRoute, adminPath } from '@segmentchat/protocol';
+import { AdminRoute, PROTOCOL_VERSION, adminPath } from '@segmentchat/protocol';
 import type { RequestParams, RequestType, SessionResult } from '@segmentchat/protocol';
 import { PASSWORD_CHANGE_ALLOWED, registeredRoutes } from '../src/password-change-gate.ts';
 import { SqliteStore } from '../src/sqlite-store.ts';
@@ -88,8 +88,19 @@ describe('the default admin password', () => {
   });
 
   it('refuses every WebSocket request but ping with PASSWORD_CHANGE_REQUIRED', async () => {
-    const c = await TestClient.connect(srv.url, locked.token);
-    expect(c.hello!.channels).toEqual([]);
+    // Nor does hello's first page of sync show it anything, though the admin is in #general.
+    const other = await TestClient.connect(srv.url, (await register(srv.url, 'poster')).token);
+    const general = other.hello!.channels.find((ch) => ch.name === 'general')!;
+    await other.request('message.send', { channelId: general.id, clientMsgId: UUID, text: 'hi' });
+    await other.close();
+    const c = await TestClient.open(srv.url);
+    c.hello = await c.request('hello', {
+      protocol: PROTOCOL_VERSION,
+      token: locked.token,
+      sync: { cursors: { [general.id]: 0 } },
+    });
+    expect(c.hello.channels).toEqual([]);
+    expect(c.hello.sync).toEqual({ changes: [], cursors: {}, hasMore: false });
     for (const [type, params] of Object.entries(validRequests)) {
       const r = await c.rawRequest({ type, ...params });
       expect([type, r.error?.code]).toEqual([type, 'PASSWORD_CHANGE_REQUIRED']);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROTOCOL_VERSION } from '@segmentchat/protocol';
 import type { Message } from '@segmentchat/protocol';
 import { TestClient, register } from './test-client.ts';
 import { startTestServer } from './test-server.ts';
@@ -90,15 +91,22 @@ describe('delivery guarantees', () => {
     }
     const edited = await alice.request('message.edit', { messageId: sent[3]!.id, text: 'missed 3 (edited)' });
 
-    const back = await TestClient.connect(srv.url, bobToken);
-    const got: Message[] = [];
-    let cursors: Record<string, number> = { [channelId]: cursor };
-    for (;;) {
-      // Small pages, to walk the paging too.
+    // Hello answers with the first page; small pages, to walk the paging too.
+    const back = await TestClient.open(srv.url);
+    const hello = await back.request('hello', {
+      protocol: PROTOCOL_VERSION,
+      token: bobToken,
+      sync: { cursors: { [channelId]: cursor }, limit: 7 },
+    });
+    const got: Message[] = [...hello.sync!.changes];
+    expect(got).toHaveLength(7);
+    let cursors = hello.sync!.cursors;
+    let hasMore = hello.sync!.hasMore;
+    while (hasMore) {
       const page = await back.request('sync', { cursors, limit: 7 });
       got.push(...page.changes);
       cursors = page.cursors;
-      if (!page.hasMore) break;
+      hasMore = page.hasMore;
     }
     expect(got.map((m) => m.rev)).toEqual([...got.map((m) => m.rev)].sort((x, y) => x - y));
     expect(new Set(got.map((m) => m.id)).size).toBe(got.length);
@@ -111,6 +119,27 @@ describe('delivery guarantees', () => {
     await alice.request('message.send', { channelId, clientMsgId: crypto.randomUUID(), text: 'live again' });
     await back.waitEvent((e) => e.type === 'message.new' && e.message.text === 'live again');
     await back.close();
+  });
+
+  it("answers hello's sync only when asked, and leaves out channels the caller cannot read", async () => {
+    const secret = (await alice.request('channel.create', { name: 'secret', visibility: 'private' })).channel;
+    await alice.request('message.send', {
+      channelId: secret.id,
+      clientMsgId: crypto.randomUUID(),
+      text: 'hush',
+    });
+    const plain = await TestClient.connect(srv.url, bobToken);
+    expect(plain.hello).not.toHaveProperty('sync');
+    await plain.close();
+    const bob = await TestClient.open(srv.url);
+    const head = plain.hello!.channels.find((c) => c.id === channelId)!.rev;
+    const hello = await bob.request('hello', {
+      protocol: PROTOCOL_VERSION,
+      token: bobToken,
+      sync: { cursors: { [channelId]: head, [secret.id]: 0 } },
+    });
+    expect(hello.sync).toEqual({ changes: [], cursors: { [channelId]: head }, hasMore: false });
+    await bob.close();
   });
 
   it('answers a repeated sync from the same cursor with what changed in between', async () => {
