@@ -109,6 +109,7 @@ const TYPING_THROTTLE_MS = 3_000;
  */
 export class ChatClient extends TypedEmitter<ClientEvents> {
   private stateValue: ConnectionState = 'offline';
+  private closedByValue: ChatError | null = null;
   private userValue: User | null = null;
   private connectionIdValue: string | null = null;
   private readonly connection: Connection;
@@ -223,6 +224,13 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
 
   get state(): ConnectionState {
     return this.stateValue;
+  }
+  /**
+   * Why the state is `closed`, when the server ended it (`PROTOCOL_MISMATCH`: the server was
+   * updated and this app must be reloaded; `UNAUTHENTICATED`: signed out); null when `close()`d.
+   */
+  get closedBy(): ChatError | null {
+    return this.closedByValue;
   }
   get user(): User | null {
     return this.userValue;
@@ -505,6 +513,7 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
     if (error.code === ErrorCode.UNAUTHENTICATED && this.hadOnline) {
       this.emit('sessionEnded', this.sessionEndedReason ?? error.message);
     }
+    this.closedByValue = error;
     this.setState('closed');
     this.emit('error', error);
     this.firstOnline?.reject(error);

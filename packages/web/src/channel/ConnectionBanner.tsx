@@ -1,4 +1,5 @@
-import { useConnectionState } from '../chat/use-chat.ts';
+import { ErrorCode } from '@segmentchat/protocol';
+import { useClient, useConnectionState } from '../chat/use-chat.ts';
 import { Icon } from '../components/Icon.tsx';
 
 /**
@@ -6,12 +7,12 @@ import { Icon } from '../components/Icon.tsx';
  * messages stay visible whatever the connection does.
  */
 export function ConnectionBanner({ pendingCount }: { pendingCount: number }) {
+  const client = useClient();
   const state = useConnectionState();
   if (state === 'online') return null;
-  const waiting =
-    pendingCount > 0
-      ? ` ${pendingCount} message${pendingCount === 1 ? '' : 's'} will be sent when you’re back.`
-      : '';
+  const messages = `${pendingCount} message${pendingCount === 1 ? '' : 's'}`;
+  const waiting = pendingCount > 0 ? ` ${messages} will be sent when you’re back.` : '';
+  const updated = state === 'closed' && client.closedBy?.code === ErrorCode.PROTOCOL_MISMATCH;
   let text: string;
   switch (state) {
     case 'connecting':
@@ -24,17 +25,29 @@ export function ConnectionBanner({ pendingCount }: { pendingCount: number }) {
       text = `You’re offline. You can keep writing.${waiting}`;
       break;
     case 'closed':
-      text = 'Disconnected from the server.';
+      // The outbox is kept on this device, so what waits is sent by the reloaded app.
+      text = updated
+        ? `SegmentChat was updated. Reload to use the new version.${pendingCount > 0 ? ` ${messages} will be sent then.` : ''}`
+        : 'Disconnected from the server.';
       break;
   }
   return (
-    <div className={`banner banner-${state}`} role="alert">
+    <div className={`banner banner-${updated ? 'updated' : state}`} role="alert">
       <Icon
-        name={state === 'offline' || state === 'closed' ? 'wifiOff' : 'retry'}
+        name={!updated && (state === 'offline' || state === 'closed') ? 'wifiOff' : 'retry'}
         size={16}
         className="banner-icon"
       />
       <span>{text}</span>
+      {state === 'closed' && (
+        <button
+          type="button"
+          className="btn btn-secondary btn-sm banner-action"
+          onClick={() => window.location.reload()}
+        >
+          Reload
+        </button>
+      )}
     </div>
   );
 }
