@@ -542,6 +542,10 @@ export class ChatClient extends TypedEmitter<ClientEvents> {
         : this.presenceTracker.update(p, cursor);
       if (changed) this.changed();
     },
+    'presence.reset': (e) => {
+      this.presenceTracker.hello({ presence: e.presence, presenceDelta: false, presenceCursor: e.cursor });
+      this.changed();
+    },
     typing: (e) => {
       if (e.userId !== this.userValue?.id) this.typing.typing(e.channelId, e.userId, e.username);
     },

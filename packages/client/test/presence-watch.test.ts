@@ -51,4 +51,29 @@ describe('watched presence', () => {
     stop();
     await waitFor('forgotten', () => ann.presence(b.id) === undefined);
   });
+
+  it('forgets pushed statuses when a channel grows large, and has them again when it shrinks', async () => {
+    const [a, b] = [await newUser(server.url, 'ann'), await newUser(server.url, 'bob')];
+    const ann = newClient(server.url, a.token);
+    const bob = newClient(server.url, b.token);
+    cleanups.push(
+      () => ann.close(),
+      () => bob.close(),
+    );
+    await ann.connect();
+    await bob.connect();
+    // Two members of general: small, so Bob's presence is pushed to Ann.
+    await waitFor('ann sees bob', () => ann.presence(b.id)?.status === 'online');
+    const c = await newUser(server.url, 'cara');
+    // Three: large. Nobody will tell Ann of Bob any more, so she must not keep showing him.
+    await waitFor('forgotten', () => ann.presence(b.id) === undefined);
+    const general = ann.channels().find((ch) => ch.name === 'general')!;
+    const cara = newClient(server.url, c.token);
+    cleanups.push(() => cara.close());
+    await cara.connect();
+    await bob.request('presence.set', { status: 'away' });
+    await cara.request('channel.leave', { channelId: general.id });
+    // Two again: Ann is given Bob as he is now.
+    await waitFor('ann sees bob away', () => ann.presence(b.id)?.status === 'away');
+  });
 });

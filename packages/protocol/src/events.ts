@@ -20,6 +20,12 @@ export const events = {
    * when it comes only because the client asked (`presence.watch`).
    */
   presence: Presence.extend({ cursor: PresenceCursor, watched: z.literal(true).optional() }),
+  /**
+   * One of the client's channels crossed the large-channel size: whose presence is pushed to the
+   * client changed. Replace what was pushed (not what was watched) with `presence`, as a hello
+   * answered with `presenceDelta: false`, and resume from `cursor`.
+   */
+  'presence.reset': z.object({ presence: z.array(Presence), cursor: PresenceCursor }),
   typing: z.object({ channelId: Id, userId: Id, username: z.string() }),
   signal: z.object({
     from: Id,

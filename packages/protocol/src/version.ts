@@ -16,5 +16,8 @@
  * 4. `hello` takes the client's sync cursors and answers with the first page of changes since
  *    them: reconnecting clients catch up in one round trip, and a server just restarted answers
  *    a thousand of them one request each instead of two.
+ * 5. `presence.reset`: when one of a client's channels grows past the large-channel size (or
+ *    shrinks back), the client is sent the presence it should now hold, instead of keeping
+ *    statuses nobody updates any more until its next hello.
  */
-export const PROTOCOL_VERSION = 4;
+export const PROTOCOL_VERSION = 5;

@@ -28,6 +28,11 @@ export type BusMessage =
   /** The user's connections start or stop receiving the channel's events. */
   | { kind: 'membership'; userId: string; channelId: string; joined: boolean }
   /**
+   * The channel crossed the large-channel size (presence service): whose presence its members'
+   * connections are pushed changed, so each is sent what it should hold now.
+   */
+  | { kind: 'regrouped'; channelId: string }
+  /**
    * The user's connections are closed (signed out, revoked, disabled): those of one session
    * (`onlyToken`), or all but one (`exceptToken`), or all.
    */

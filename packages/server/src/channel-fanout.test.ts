@@ -98,6 +98,21 @@ describe('ChannelFanout', () => {
     expect(b.payloads).toEqual([[{ p: 'u1 away' }, { p: 'u2 online' }]]);
   });
 
+  it('queues a full state after the changes it supersedes are dropped, so later ones follow it', async () => {
+    const a = member('a');
+    const fanout = new ChannelFanout(() => undefined);
+    fanout.pushTo([a.conn], '{"u":1,"s":"away"}', 'presence:1');
+    fanout.pushTo([a.conn], '{"u":2,"s":"away"}', 'watched:2');
+    fanout.pushSuperseding(a.conn, '{"reset":[{"u":1,"s":"away"}]}', 'presence:');
+    // A change after the state: were u1's first change still queued, this would take its place,
+    // ahead of the state, and the state would undo it.
+    fanout.pushTo([a.conn], '{"u":1,"s":"online"}', 'presence:1');
+    await nextTurn();
+    expect(a.payloads).toEqual([
+      [{ u: 2, s: 'away' }, { reset: [{ u: 1, s: 'away' }] }, { u: 1, s: 'online' }],
+    ]);
+  });
+
   it('reports each batch: from its first event to its last member written, and the writes in it', async () => {
     const a = member('a', 1);
     const b = member('b', 1);

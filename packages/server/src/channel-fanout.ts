@@ -124,6 +124,17 @@ export class ChannelFanout {
     this.scheduleFlush();
   }
 
+  /**
+   * Queues a full state for one connection, dropping what it queued under keys that start with
+   * `supersedes` (changes the state already holds): a change queued earlier and replaced later
+   * would keep its earlier place, ahead of the state, and be undone by it.
+   */
+  pushSuperseding(conn: Connection, json: string, supersedes: string): void {
+    const queue = this.direct.get(conn);
+    if (queue) for (const k of queue.keys()) if (k.startsWith(supersedes)) queue.delete(k);
+    this.pushTo([conn], json);
+  }
+
   /** Writes everything queued now, held channels included (also called before the gateway closes). */
   flushAll(): void {
     for (const q of this.channels.values()) this.unhold(q);

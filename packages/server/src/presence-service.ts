@@ -300,8 +300,14 @@ export class PresenceService {
     } else {
       const wasLarge = this.isLarge(channelId);
       this.sizes.set(channelId, size + (joined ? 1 : -1));
-      // Grown large: deltas from before would list people the client is no longer told about.
-      if (this.isLarge(channelId) !== wasLarge) this.deltaFloor = ++this.seq;
+      if (this.isLarge(channelId) !== wasLarge) {
+        // Grown large: deltas from before would list people the client is no longer told about.
+        this.deltaFloor = ++this.seq;
+        // The members' connections hold statuses nobody updates any more (grown), or lack those
+        // they are pushed now (shrunk). Told after this message's other listeners are done (the
+        // gateway moves the joiner's or leaver's connections in or out of the channel).
+        queueMicrotask(() => this.bus.publish({ kind: 'regrouped', channelId }));
+      }
     }
     const entry = this.online.get(userId) ?? this.departed.get(userId);
     if (!joined) this.deltaFloor = ++this.seq;

@@ -432,6 +432,9 @@ export class WsGateway {
         for (const c of this.byUser.get(m.userId) ?? []) this.subscribe(c, m.channelId, m.joined);
         if (m.joined) this.tellPresence(m.userId, m.channelId);
         return;
+      case 'regrouped':
+        this.resetPresence(m.channelId);
+        return;
       case 'disconnect':
         for (const c of [...(this.byUser.get(m.userId) ?? [])]) {
           const token = c.principal?.tokenHash;
@@ -455,7 +458,28 @@ export class WsGateway {
     const watching = this.services.watchers.of(event.userId);
     if (!watching) return;
     const only = [...watching].filter((c) => !sharing.has(c));
-    if (only.length > 0) this.fanout.pushTo(only, JSON.stringify({ ...event, watched: true }), key);
+    if (only.length > 0)
+      this.fanout.pushTo(only, JSON.stringify({ ...event, watched: true }), `watched:${event.userId}`);
+  }
+
+  /**
+   * A channel crossed the large-channel size: each connection in it is sent the presence it
+   * should hold now (as a hello without a cursor would answer), which supersedes the pushed
+   * changes queued for it (not the watched ones: a reset leaves those alone).
+   */
+  private resetPresence(channelId: string): void {
+    const conns = this.byChannel.get(channelId);
+    if (!conns) return;
+    const { presence } = this.services;
+    const cursor = presence.currentCursor();
+    for (const c of conns) {
+      const event = {
+        type: 'presence.reset',
+        presence: presence.snapshot(this.coMembers(c)),
+        cursor,
+      } satisfies ServerEvent;
+      this.fanout.pushSuperseding(c, JSON.stringify(event), 'presence:');
+    }
   }
 
   /**

@@ -7,6 +7,9 @@ import { startTestServer } from './test-server.ts';
 import type { TestServer } from './test-server.ts';
 
 type PresenceEvent = ServerEvent & EventPayload<'presence'>;
+type ResetEvent = ServerEvent & EventPayload<'presence.reset'>;
+
+const isReset = (e: ServerEvent): e is ResetEvent => e.type === 'presence.reset';
 
 const presenceOf =
   (userId: string, status?: string) =>
@@ -47,6 +50,12 @@ describe('presence in large channels', () => {
     const c = await TestClient.connect(srv.url, who.token);
     open.push(c);
     return c;
+  }
+
+  /** The first `presence.reset` the client gets from now on. */
+  function nextReset(c: TestClient): Promise<ResetEvent> {
+    const from = c.events.length;
+    return c.waitEvent((e): e is ResetEvent => isReset(e) && c.events.indexOf(e) >= from);
   }
 
   /** Ben changes status and Ann sees it: whatever was published to Ann before has reached her. */
@@ -194,14 +203,51 @@ describe('presence in large channels', () => {
     await calC.request('presence.set', { status: 'away' });
     await annC.waitEvent(presenceOf(cal.user.id, 'away'));
     const danC = await connect(dan);
+    const grown = nextReset(annC);
+    const calTold = nextReset(calC);
     await danC.request('channel.join', { channelId: channel.id });
-    // Four: large. Cal's coming back does not.
+    // Four: large. Ann is told to forget Cal, whom she shares no other small channel with and
+    // whose changes she will no longer be told of; Ben (the pair), Dan (general, small since Cal
+    // left it) and she herself stay.
+    expect((await grown).presence.map((p) => p.userId).sort()).toEqual(
+      [ann.user.id, ben.user.id, dan.user.id].sort(),
+    );
+    await calTold;
+    await danC.waitEvent(isReset);
+    // Cal's coming back is not pushed.
     const told = annC.events.filter(presenceOf(cal.user.id)).length;
     await calC.request('presence.set', { status: 'online' });
     await barrier('away');
     expect(annC.events.filter(presenceOf(cal.user.id)).length).toBe(told);
+    // Three again: small. Ann is given Cal as he is now (online), not as she last heard (away).
+    const shrunk = nextReset(annC);
     await danC.request('channel.leave', { channelId: channel.id });
+    expect((await shrunk).presence.find((p) => p.userId === cal.user.id)?.status).toBe('online');
+    expect(danC.events.filter(isReset)).toHaveLength(1); // told once, when it grew: it left
     await calC.request('presence.set', { status: 'away' });
     await annC.waitEvent(presenceOf(cal.user.id, 'away'));
+  });
+
+  it('resets presence after the pushed changes queued before it, keeping the watched ones', async () => {
+    const { channel } = await annC.request('channel.create', { name: 'growing' });
+    const calC = await connect(cal);
+    await calC.request('channel.join', { channelId: channel.id });
+    await annC.request('presence.watch', { userIds: [dan.user.id] });
+    const danC = await connect(dan);
+    await annC.waitEvent((e) => presenceOf(dan.user.id, 'online')(e) && e.watched === true);
+    // In one turn: Ben (pushed through the pair) and Dan (watched) change, then the channel
+    // grows large. What Ann receives next: Ben's change inside the reset only, Dan's as it was.
+    const next = nextReset(annC);
+    await Promise.all([
+      benC.request('presence.set', { status: 'away' }),
+      danC.request('presence.set', { status: 'away' }),
+      benC.request('channel.join', { channelId: channel.id }),
+      danC.request('channel.join', { channelId: channel.id }),
+    ]);
+    const reset = await next;
+    expect(reset.presence.find((p) => p.userId === ben.user.id)?.status).toBe('away');
+    await annC.waitEvent((e) => presenceOf(dan.user.id, 'away')(e) && e.watched === true);
+    const after = annC.events.slice(annC.events.indexOf(reset) + 1);
+    expect(after.filter((e) => presenceOf(ben.user.id, 'online')(e))).toEqual([]);
   });
 });
