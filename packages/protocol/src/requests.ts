@@ -85,6 +85,7 @@ export const requests = {
       user: User,
       connectionId: Id,
       serverTime: Timestamp,
+      /** The caller's own channels (DMs included); the public ones it is not in: `channel.list`. */
       channels: z.array(Channel),
       /**
        * `presenceDelta: false`: everyone online or away who shares a channel with the caller

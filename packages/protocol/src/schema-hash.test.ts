@@ -6,7 +6,7 @@ import { requests } from './requests.ts';
 import { PROTOCOL_VERSION } from './version.ts';
 
 /** Hash of every wire schema. When it changes, bump PROTOCOL_VERSION and update both lines. */
-const KNOWN = { version: 5, hash: '1aee7eb39c881696' };
+const KNOWN = { version: 6, hash: '1aee7eb39c881696' };
 
 function wireShape(): string {
   const shape: Record<string, unknown> = {};

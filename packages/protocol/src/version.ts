@@ -19,5 +19,7 @@
  * 5. `presence.reset`: when one of a client's channels grows past the large-channel size (or
  *    shrinks back), the client is sent the presence it should now hold, instead of keeping
  *    statuses nobody updates any more until its next hello.
+ * 6. `hello` lists the caller's own channels only, not every public one (`channel.list` does):
+ *    with a hundred public channels the list cost each hello ~0.7 ms and 25 KB.
  */
-export const PROTOCOL_VERSION = 5;
+export const PROTOCOL_VERSION = 6;

@@ -84,6 +84,11 @@ export class ChannelService {
     return this.store.listChannels(user.id, user.role !== 'visitor');
   }
 
+  /** The channels the user is in (for `hello`: the public directory is `list`, asked on demand). */
+  mine(user: UserRow): Promise<Channel[]> {
+    return this.store.listMemberChannels(user.id);
+  }
+
   async create(user: UserRow, p: ParsedParams<'channel.create'>): Promise<Channel> {
     if (user.role === 'visitor') throw ChatError.forbidden('Visitors cannot create channels; register first');
     if (p.visibility === 'public' && (await this.store.findPublicChannelByName(p.name))) {

@@ -128,6 +128,9 @@ export const LIST_CHANNELS = `
     ${CHANNEL_VIEW} WHERE @priv = 1 AND m.user_id = @viewer AND NOT (c.kind = 'channel' AND c.visibility = 'public')
   ) ORDER BY kind, created_at`;
 
+/** The viewer's own channels, oldest first: from the viewer's memberships, not every channel. */
+export const LIST_MEMBER_CHANNELS = `${CHANNEL_VIEW} WHERE m.user_id = @viewer ORDER BY c.kind, c.created_at`;
+
 export class SqliteStore implements Store {
   private readonly db: Database;
   private readonly stmts = new Map<string, Statement>();
@@ -293,6 +296,10 @@ export class SqliteStore implements Store {
   }
   async listChannels(userId: string, includePrivate: boolean): Promise<Channel[]> {
     const rows = this.q(LIST_CHANNELS).all({ viewer: userId, priv: includePrivate ? 1 : 0 }) as Row[];
+    return rows.map(toChannelView);
+  }
+  async listMemberChannels(userId: string): Promise<Channel[]> {
+    const rows = this.q(LIST_MEMBER_CHANNELS).all({ viewer: userId }) as Row[];
     return rows.map(toChannelView);
   }
   addMember(channelId: string, userId: string, at: number): Promise<boolean> {

@@ -120,6 +120,8 @@ export interface Store {
   channelView(channelId: string, userId: string): Promise<Channel | undefined>;
   /** Public channels plus the user's own (visitors: public only). */
   listChannels(userId: string, includePrivate: boolean): Promise<Channel[]>;
+  /** The channels the user is a member of (DMs included), as the user sees them. */
+  listMemberChannels(userId: string): Promise<Channel[]>;
   /** False when already a member. */
   addMember(channelId: string, userId: string, at: number): Promise<boolean>;
   /** False when not a member. */

@@ -349,7 +349,7 @@ export class WsGateway {
         this.subscribe(conn, ch, true, false);
       conn.channels = conn.channels.slice();
       await presence.connect(user, conn.id);
-      const channelList = locked ? [] : await channels.list(user);
+      const channelList = locked ? [] : await channels.mine(user);
       const streams = locked ? [] : await this.services.streams.list(user);
       // After subscribing: what is committed later comes live, so the page leaves no gap.
       const wanted = frame.params.sync;

@@ -222,8 +222,15 @@ export function storeContract(name: string, make: () => Promise<Store>): void {
       expect(await store.addMember('p1', a.id, 3)).toBe(false);
       expect((await store.listChannels(b.id, true)).map((c) => c.id)).toEqual(['c1']);
       expect((await store.listChannels(a.id, true)).map((c) => c.id).sort()).toEqual(['c1', 'p1']);
+      // A member's own channels: not the public ones it is not in.
+      expect(await store.listMemberChannels(b.id)).toEqual([]);
+      expect((await store.listMemberChannels(a.id)).map((c) => [c.id, c.joined])).toEqual([
+        ['c1', true],
+        ['p1', true],
+      ]);
       expect(await store.shareChannel(a.id, b.id)).toBe(false);
       await store.addMember('c1', b.id, 4);
+      expect((await store.listMemberChannels(b.id)).map((c) => c.id)).toEqual(['c1']);
       expect(await store.shareChannel(a.id, b.id)).toBe(true);
       expect(await store.channelView('c1', b.id)).toMatchObject({ joined: true, memberCount: 2 });
       expect(await store.channelAccess('c1', b.id)).toEqual({
