@@ -139,6 +139,23 @@ describe('a client that loses its connection', () => {
     expectExactly(bob, ch, range('g', 20));
   });
 
+  it('reconnecting again and again while messages keep coming misses and doubles nothing', async () => {
+    const { alice, bob, ch, bobSaw } = await pair(server.url);
+    // Each hello's first page is read while sends commit around it: the page, the live events
+    // and any sync after must still add up to every message once.
+    const done = (async () => {
+      for (const t of range('r', 120)) await alice.sendMessage(ch, t);
+    })();
+    for (let i = 0; i < 6; i++) {
+      await sleep(10 + i * 7);
+      bob.reconnect();
+    }
+    await done;
+    await waitFor('bob has all', () => texts(bob, ch).length === 120 && bob.state === 'online');
+    expectExactly(bob, ch, range('r', 120));
+    expect(bobSaw.map((m) => m.seq).sort((x, y) => x - y)).toEqual(range('r', 120).map((_, i) => i + 1));
+  });
+
   it('a message written offline to a channel the user lost meanwhile is marked failed with the reason, not dropped', async () => {
     const proxy = await cuttableProxy(server.port);
     cleanups.push(() => proxy.close());
