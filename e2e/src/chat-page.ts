@@ -139,12 +139,33 @@ export class ChatPage {
           new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))),
           new Promise((r) => setTimeout(r, 200)),
         ]);
+      // The rows in the DOM cover the viewport: the list has handled the scroll. A loaded machine
+      // can take longer than a frame or two for that, and reading before it would skip rows.
+      const covered = () => {
+        const view = el.getBoundingClientRect();
+        const space = el.querySelector('.vlist-space')?.getBoundingClientRect();
+        const rows = el.querySelectorAll('[data-key]');
+        if (!space || rows.length === 0) return true;
+        const first = rows[0]!.getBoundingClientRect();
+        const last = rows[rows.length - 1]!.getBoundingClientRect();
+        return (
+          first.top <= Math.max(view.top, space.top) + 1 &&
+          last.bottom >= Math.min(view.bottom, space.bottom) - 1
+        );
+      };
       const seen = new Set<string>();
       const labels: string[] = [];
       const step = Math.max(100, Math.floor(el.clientHeight / 2));
       for (let top = 0; ; top += step) {
         el.scrollTop = top;
+        // The browser sends `scroll` when it next renders the page, which a busy machine can put
+        // off for long; the list renders the rows for a position as soon as it hears of it.
+        el.dispatchEvent(new Event('scroll'));
         await frame();
+        for (let waited = 0; !covered(); waited++) {
+          if (waited > 50) throw new Error(`the message log did not render the rows at ${top}px`);
+          await frame();
+        }
         // A row's key tells one row seen twice from two rows that read the same (a doubled message).
         for (const row of el.querySelectorAll('[data-key]')) {
           const key = row.getAttribute('data-key') ?? '';
@@ -156,6 +177,7 @@ export class ChatPage {
         if (el.scrollTop + el.clientHeight >= el.scrollHeight - 1) break;
       }
       el.scrollTop = el.scrollHeight;
+      el.dispatchEvent(new Event('scroll'));
       await frame();
       return labels;
     });
