@@ -43,6 +43,14 @@ export const STORM: Record<string, Metric> = {
     better: 'lower',
     digits: 0,
   },
+  reads: {
+    id: 'storm.reads',
+    scenario: 'storm',
+    label: 'Reconnect storm: messages read from the store',
+    unit: '',
+    better: 'lower',
+    digits: 0,
+  },
   outageAll: {
     id: 'storm.outage.all',
     scenario: 'storm',
@@ -74,6 +82,14 @@ export const STORM: Record<string, Metric> = {
     scenario: 'storm',
     label: 'Reconnect storm into a restarted server: server CPU spent',
     unit: 'ms',
+    better: 'lower',
+    digits: 0,
+  },
+  restartReads: {
+    id: 'storm.restart.reads',
+    scenario: 'storm',
+    label: 'Reconnect storm into a restarted server: messages read from the store',
+    unit: '',
     better: 'lower',
     digits: 0,
   },
@@ -120,6 +136,7 @@ export async function reconnectStorm(kind: TargetKind, opts: BenchOptions, resul
     results.put(STORM.all!, kind, m.failed ? null : m.all.max / 1000, failedNote(m));
     results.put(STORM.p50!, kind, m.all.percentile(50) / 1000);
     results.put(STORM.cpu!, kind, m.cpu.cpuMs);
+    if (m.store) results.put(STORM.reads!, kind, m.store.messages, storeNote(m.store));
     // The baselines keep no presence (an outage is the storm above for them) and no history
     // across a restart.
     if (kind !== 'segmentchat') return;
@@ -132,8 +149,13 @@ export async function reconnectStorm(kind: TargetKind, opts: BenchOptions, resul
       const o = await storms(restartRepeats, 0, 'storm into a restarted server', true);
       results.put(STORM.restartAll!, kind, o.failed ? null : o.all.max / 1000, failedNote(o));
       results.put(STORM.restartCpu!, kind, o.cpu.cpuMs);
+      if (o.store) results.put(STORM.restartReads!, kind, o.store.messages, storeNote(o.store));
     }
   });
+}
+
+function storeNote(reads: StoreReads): string {
+  return `${reads.pages} ${reads.pages === 1 ? 'page' : 'pages'}; ${reads.shared} served from cache`;
 }
 
 function failedNote(run: StormRun): string | undefined {
@@ -147,6 +169,8 @@ interface StormRun {
   failed: number;
   firstError: string | undefined;
   cpu: { cpuMs: number; waitMs: number };
+  /** What the server read from its store to answer the storm, where `/metrics` says. */
+  store: StoreReads | undefined;
   generatorCpuMs: number;
   generatorWaitMs: number;
   /** What `/metrics` counted during the storm, as `name +delta` pairs. */
@@ -192,6 +216,14 @@ async function oneStorm(
     caughtUp += r.caughtUp;
     fetched += r.fetched;
   }
+  const delta = (name: string) => (metricsAfter.get(name) ?? 0) - (metricsBefore.get(name) ?? 0);
+  const store = metricsAfter.has('segmentchat_sync_pages_read_total')
+    ? {
+        pages: delta('segmentchat_sync_pages_read_total'),
+        messages: delta('segmentchat_sync_messages_read_total'),
+        shared: delta('segmentchat_sync_pages_shared_total'),
+      }
+    : undefined;
   const changed = [...metricsAfter].filter(([k, v]) => v !== metricsBefore.get(k) && !/_bucket\{/.test(k));
   return {
     all,
@@ -200,8 +232,17 @@ async function oneStorm(
     failed: done.reduce((n, r) => n + r.failed, 0),
     firstError: done.find((r) => r.firstError)?.firstError,
     cpu,
+    store,
     generatorCpuMs: Math.max(...done.map((r) => r.cpu.cpuMs)),
     generatorWaitMs: Math.max(...done.map((r) => r.cpu.waitMs)),
     metrics: changed.map(([k, v]) => `${k} +${v - (metricsBefore.get(k) ?? 0)}`).join(', '),
   };
+}
+
+interface StoreReads {
+  /** Sync pages read from the store, and the messages they held. */
+  pages: number;
+  messages: number;
+  /** Pages served from the page cache instead. */
+  shared: number;
 }

@@ -126,6 +126,7 @@ export async function createServer(options: ServerOptions = {}): Promise<ChatSer
       channels,
       batcher,
       config.limits.sends,
+      metrics,
       options.resolveAttachments ?? uploads?.resolveAttachments,
     ),
     presence: new PresenceService(

@@ -4,6 +4,7 @@ import type { Bus } from './bus.ts';
 import type { ChannelService } from './channel-service.ts';
 import type { CommitBatcher } from './commit-batcher.ts';
 import { newMessageId } from './message-id.ts';
+import type { Metrics } from './metrics.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import type { RateSpec } from './config.ts';
 import type { Store, UserRow } from './store.ts';
@@ -30,6 +31,7 @@ export class MessageService {
     private readonly channels: ChannelService,
     private readonly batcher: CommitBatcher,
     sendRate: RateSpec,
+    private readonly metrics: Metrics,
     private readonly resolveAttachments: AttachmentResolver = noUploads,
   ) {
     this.sendLimiter = new RateLimiter(sendRate);
@@ -132,16 +134,15 @@ export class MessageService {
         hasMore ||= channel.rev > after;
         continue;
       }
-      // `channel.rev` was read before the page, as the cache requires.
-      const page =
-        this.syncPages.get(channel.id, after, room, channel.rev) ??
-        this.syncPages.put(
-          channel.id,
-          after,
-          room,
-          channel.rev,
-          await this.store.changesSince(channel.id, after, room),
-        );
+      let page = this.syncPages.get(channel.id, after, room, channel.rev);
+      if (page) this.metrics.syncPagesShared++;
+      else {
+        const messages = await this.store.changesSince(channel.id, after, room);
+        this.metrics.syncPagesRead++;
+        this.metrics.syncMessagesRead += messages.length;
+        // `channel.rev` was read before the page, as the cache requires.
+        page = this.syncPages.put(channel.id, after, room, channel.rev, messages);
+      }
       pages.push(page);
       count += page.messages.length;
       // A channel's rev is the rev of its newest change, so a short page means "all caught up".

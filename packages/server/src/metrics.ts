@@ -43,6 +43,11 @@ export class Metrics {
   framesIn = 0;
   frameErrors = 0;
   commitBatches = 0;
+  /** `sync` pages (hello's included) read from the store, and the messages they held. */
+  syncPagesRead = 0;
+  syncMessagesRead = 0;
+  /** `sync` pages served from the shared page cache: store reads a storm did not spend. */
+  syncPagesShared = 0;
   /** Messages stored per second over the last 10 whole seconds, for people reading /metrics raw. */
   private readonly perSecond = new Array<number>(11).fill(0);
   private perSecondAt = Math.floor(Date.now() / 1000);
@@ -104,6 +109,24 @@ export class Metrics {
         'counter',
         'Frames refused (invalid, unknown, too large, rate limited).',
         this.frameErrors,
+      ),
+      ...series(
+        'segmentchat_sync_pages_read_total',
+        'counter',
+        'Sync pages (hello included) read from the store.',
+        this.syncPagesRead,
+      ),
+      ...series(
+        'segmentchat_sync_messages_read_total',
+        'counter',
+        'Messages read from the store for those pages.',
+        this.syncMessagesRead,
+      ),
+      ...series(
+        'segmentchat_sync_pages_shared_total',
+        'counter',
+        'Sync pages served from the page cache, without a store read.',
+        this.syncPagesShared,
       ),
       ...this.commitSeconds.render(
         'segmentchat_store_commit_seconds',

@@ -161,6 +161,36 @@ describe('delivery guarantees', () => {
     await bob.close();
   });
 
+  it('reads the page a crowd of returning clients missed from the store once, as /metrics counts', async () => {
+    const probe = await TestClient.connect(srv.url, bobToken);
+    const cursor = probe.hello!.channels.find((c) => c.id === channelId)!.rev;
+    await probe.close();
+    // A writer of its own: the other tests spend alice's send allowance.
+    const carol = await TestClient.connect(srv.url, (await register(srv.url, 'carol')).token);
+    await carol.request('channel.join', { channelId });
+    const texts = Array.from({ length: 30 }, (_, i) => `missed ${i}`);
+    for (const text of texts)
+      await carol.request('message.send', { channelId, clientMsgId: crypto.randomUUID(), text });
+    await carol.close();
+    const before = await syncCounters(srv.url);
+    const crowd = await Promise.all(Array.from({ length: 10 }, () => TestClient.open(srv.url)));
+    const hellos = await Promise.all(
+      crowd.map((c) =>
+        c.request('hello', {
+          protocol: PROTOCOL_VERSION,
+          token: bobToken,
+          sync: { cursors: { [channelId]: cursor } },
+        }),
+      ),
+    );
+    for (const h of hellos) expect(h.sync!.changes.map((m) => m.text)).toEqual(texts);
+    const after = await syncCounters(srv.url);
+    expect(after.read - before.read).toBe(1);
+    expect(after.messages - before.messages).toBe(30);
+    expect(after.shared - before.shared).toBe(9);
+    await Promise.all(crowd.map((c) => c.close()));
+  });
+
   it('keeps seq without gaps under concurrent senders', async () => {
     const clients = await Promise.all([aliceToken, bobToken].map((t) => TestClient.connect(srv.url, t)));
     await Promise.all(
@@ -176,6 +206,17 @@ describe('delivery guarantees', () => {
     await Promise.all(clients.map((c) => c.close()));
   });
 });
+
+/** The sync page counters in the server's /metrics. */
+async function syncCounters(url: string): Promise<{ read: number; messages: number; shared: number }> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]);
+  return {
+    read: value('segmentchat_sync_pages_read_total'),
+    messages: value('segmentchat_sync_messages_read_total'),
+    shared: value('segmentchat_sync_pages_shared_total'),
+  };
+}
 
 describe('send rate and resends', () => {
   let srv: TestServer;
