@@ -1,16 +1,29 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ChannelFanout } from './channel-fanout.ts';
 import type { Connection } from './connection.ts';
 
-/** A member that records what it is sent; `writeMs` makes each write take that long. */
-function member(name: string, writeMs = 0) {
+/**
+ * The fan-out's clock in these tests: a write takes exactly its member's `writeMs`, however busy
+ * the machine is (a quick write that measured slow would hold its channel). `withRealTime` also
+ * counts real time passing, for the tests that measure a hold's wait.
+ */
+class TestClock {
+  private movedMs = 0;
+  constructor(private readonly withRealTime = false) {}
+  readonly now = () => this.movedMs + (this.withRealTime ? performance.now() : 0);
+  move(ms: number): void {
+    this.movedMs += ms;
+  }
+}
+
+/** A member that records what it is sent; each write takes `writeMs` on `clock`. */
+function member(clock: TestClock, name: string, writeMs = 0) {
   const frames: Buffer[] = [];
   const payloads: unknown[] = [];
   const conn = {
     name,
     sendFrame(frame: Buffer, payload: Buffer) {
-      const until = performance.now() + writeMs;
-      while (performance.now() < until);
+      clock.move(writeMs);
       frames.push(frame);
       payloads.push(JSON.parse(payload.toString()));
     },
@@ -23,9 +36,15 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('ChannelFanout', () => {
   it("writes a channel's events of one turn as one frame, the same bytes to every member", async () => {
-    const a = member('a');
-    const b = member('b');
-    const fanout = new ChannelFanout((id) => (id === 'c1' ? [a.conn, b.conn] : undefined));
+    const clock = new TestClock();
+    const a = member(clock, 'a');
+    const b = member(clock, 'b');
+    const fanout = new ChannelFanout(
+      (id) => (id === 'c1' ? [a.conn, b.conn] : undefined),
+      4,
+      undefined,
+      clock.now,
+    );
     fanout.push('c1', '{"n":1}');
     fanout.push('c1', '{"n":2}');
     fanout.push('gone', '{"n":3}');
@@ -39,9 +58,11 @@ describe('ChannelFanout', () => {
   });
 
   it('holds a big channel written moments ago, so later events share its next write', async () => {
-    // One slow write (2 ms) stands for a thousand members at a few microseconds each.
-    const slow = member('slow', 2);
-    const fanout = new ChannelFanout(() => [slow.conn]);
+    const clock = new TestClock();
+    // One slow write (20 ms) stands for a thousand members at a few microseconds each; the hold
+    // (twice that, at most 40 ms here) outlasts two turns of a busy machine.
+    const slow = member(clock, 'slow', 20);
+    const fanout = new ChannelFanout(() => [slow.conn], 40, undefined, clock.now);
     fanout.push('big', '{"n":1}');
     await nextTurn();
     expect(slow.payloads).toEqual([{ n: 1 }]);
@@ -50,7 +71,7 @@ describe('ChannelFanout', () => {
     fanout.push('big', '{"n":3}');
     await nextTurn();
     expect(slow.payloads).toHaveLength(1);
-    await sleep(10);
+    await sleep(100);
     expect(slow.payloads).toEqual([{ n: 1 }, [{ n: 2 }, { n: 3 }]]);
     // A held batch is still written at once when the gateway closes.
     fanout.push('big', '{"n":4}');
@@ -59,8 +80,9 @@ describe('ChannelFanout', () => {
   });
 
   it('does not hold a small channel', async () => {
-    const quick = member('quick');
-    const fanout = new ChannelFanout(() => [quick.conn]);
+    const clock = new TestClock();
+    const quick = member(clock, 'quick', 0.01);
+    const fanout = new ChannelFanout(() => [quick.conn], 4, undefined, clock.now);
     for (let n = 1; n <= 3; n++) {
       fanout.push('small', `{"n":${n}}`);
       await nextTurn();
@@ -69,9 +91,15 @@ describe('ChannelFanout', () => {
   });
 
   it('writes what is due at once when asked (after a commit), leaving held channels held', async () => {
-    const slow = member('slow', 2);
-    const quick = member('quick');
-    const fanout = new ChannelFanout((id) => (id === 'big' ? [slow.conn] : [quick.conn]));
+    const clock = new TestClock();
+    const slow = member(clock, 'slow', 2);
+    const quick = member(clock, 'quick');
+    const fanout = new ChannelFanout(
+      (id) => (id === 'big' ? [slow.conn] : [quick.conn]),
+      4,
+      undefined,
+      clock.now,
+    );
     fanout.push('big', '{"n":1}');
     await nextTurn();
     fanout.push('big', '{"n":2}'); // held: written 2 ms ago
@@ -81,13 +109,16 @@ describe('ChannelFanout', () => {
     expect(slow.payloads).toEqual([{ n: 1 }]);
     await nextTurn();
     expect(quick.payloads).toHaveLength(1); // not written twice
-    await sleep(10);
-    expect(slow.payloads).toEqual([{ n: 1 }, { n: 2 }]);
+    await vi.waitFor(() => expect(slow.payloads).toEqual([{ n: 1 }, { n: 2 }]), {
+      timeout: 2000,
+      interval: 5,
+    });
   });
 
   it('queues events per connection, one frame each per turn, a keyed event replacing its predecessor', async () => {
-    const a = member('a');
-    const b = member('b');
+    const clock = new TestClock();
+    const a = member(clock, 'a');
+    const b = member(clock, 'b');
     const fanout = new ChannelFanout(() => undefined);
     fanout.pushTo([a.conn, b.conn], '{"p":"u1 online"}', 'presence:u1');
     fanout.pushTo([a.conn], '{"t":"typing"}');
@@ -99,7 +130,8 @@ describe('ChannelFanout', () => {
   });
 
   it('queues a full state after the changes it supersedes are dropped, so later ones follow it', async () => {
-    const a = member('a');
+    const clock = new TestClock();
+    const a = member(clock, 'a');
     const fanout = new ChannelFanout(() => undefined);
     fanout.pushTo([a.conn], '{"u":1,"s":"away"}', 'presence:1');
     fanout.pushTo([a.conn], '{"u":2,"s":"away"}', 'watched:2');
@@ -114,50 +146,56 @@ describe('ChannelFanout', () => {
   });
 
   it('reports each batch: from its first event to its last member written, and the writes in it', async () => {
-    const a = member('a', 1);
-    const b = member('b', 1);
+    // Real time too: the second batch's hold is a real timer, and part of what its reader waited.
+    const clock = new TestClock(true);
+    const a = member(clock, 'a', 10);
+    const b = member(clock, 'b', 10);
     const seen: Array<{ waited: number; writing: number; writes: number }> = [];
-    const fanout = new ChannelFanout((id) => (id === 'c1' ? [a.conn, b.conn] : undefined), 4, {
-      observeFanout: (waited, writing, writes) => seen.push({ waited, writing, writes }),
-    });
+    const fanout = new ChannelFanout(
+      (id) => (id === 'c1' ? [a.conn, b.conn] : undefined),
+      40,
+      { observeFanout: (waited, writing, writes) => seen.push({ waited, writing, writes }) },
+      clock.now,
+    );
     fanout.push('c1', '{"n":1}');
     fanout.push('c1', '{"n":2}');
     fanout.push('gone', '{"n":3}'); // no members: nothing written, nothing reported
     await nextTurn();
     expect(seen).toHaveLength(1);
     expect(seen[0]!.writes).toBe(2);
-    expect(seen[0]!.writing).toBeGreaterThanOrEqual(0.002); // two writes of 1 ms
+    expect(seen[0]!.writing).toBeGreaterThanOrEqual(0.02); // two writes of 10 ms
     expect(seen[0]!.waited).toBeGreaterThanOrEqual(seen[0]!.writing);
-    expect(seen[0]!.waited).toBeLessThan(0.1);
-    // Written moments ago, so the next event is held (twice the 2 ms write) before its writes:
-    // the hold is part of what the reader waited.
+    expect(seen[0]!.waited).toBeLessThan(1); // seconds, not milliseconds
+    // Written moments ago, so the next event is held (twice the 20 ms write, less the moment
+    // since) before its writes: the hold is part of what the reader waited.
     fanout.push('c1', '{"n":4}');
-    await sleep(15);
-    expect(seen).toHaveLength(2);
+    // The hold is a real timer, which a busy machine may run late.
+    await vi.waitFor(() => expect(seen).toHaveLength(2), { timeout: 2000, interval: 5 });
     expect(seen[1]!.writes).toBe(2);
-    // At least most of the 2 ms (a timer runs on a millisecond clock and may fire a little
-    // before 2 ms of performance.now() have passed: 1.96 ms was seen); without the hold it is ~0.
-    expect(seen[1]!.waited - seen[1]!.writing).toBeGreaterThanOrEqual(0.0015);
-    expect(seen[1]!.waited).toBeLessThan(0.1);
+    // Without the hold it is ~0.
+    expect(seen[1]!.waited - seen[1]!.writing).toBeGreaterThanOrEqual(0.02);
+    expect(seen[1]!.waited).toBeLessThan(2);
   });
 
   it('lets a patient event wait for company up to its patience, and no longer', async () => {
-    const a = member('a');
-    const fanout = new ChannelFanout(() => [a.conn]);
-    fanout.push('c1', '{"j":1}', 40);
+    const clock = new TestClock();
+    const a = member(clock, 'a');
+    const fanout = new ChannelFanout(() => [a.conn], 4, undefined, clock.now);
+    fanout.push('c1', '{"j":1}', 200);
     await nextTurn();
-    fanout.push('c1', '{"j":2}', 40);
+    fanout.push('c1', '{"j":2}', 200);
     await sleep(10);
-    fanout.push('c1', '{"j":3}', 40);
+    fanout.push('c1', '{"j":3}', 200);
     expect(a.payloads).toEqual([]);
-    await sleep(60);
-    // Due 40 ms after the first: the three share one write.
+    // Due 200 ms after the first: the three share one write.
+    await vi.waitFor(() => expect(a.payloads).toHaveLength(1), { timeout: 2000, interval: 5 });
     expect(a.payloads).toEqual([[{ j: 1 }, { j: 2 }, { j: 3 }]]);
   });
 
   it('writes patient events with the next impatient one, in order', async () => {
-    const a = member('a');
-    const fanout = new ChannelFanout(() => [a.conn]);
+    const clock = new TestClock();
+    const a = member(clock, 'a');
+    const fanout = new ChannelFanout(() => [a.conn], 4, undefined, clock.now);
     fanout.push('c1', '{"j":1}', 1_000);
     await nextTurn();
     fanout.push('c1', '{"m":2}');
@@ -171,19 +209,20 @@ describe('ChannelFanout', () => {
   });
 
   it('gives a connection that joins the members only the events queued after it joined', async () => {
-    const a = member('a');
-    const late = member('late');
+    const clock = new TestClock();
+    const a = member(clock, 'a');
+    const late = member(clock, 'late');
     const members = [a.conn];
-    const fanout = new ChannelFanout(() => members);
+    const fanout = new ChannelFanout(() => members, 4, undefined, clock.now);
     fanout.push('c1', '{"j":1}', 20);
     members.push(late.conn);
     fanout.subscribed(late.conn, 'c1');
     fanout.push('c1', '{"j":2}', 20);
     fanout.push('c1', '{"j":3}', 20);
-    const later = member('later');
+    const later = member(clock, 'later');
     members.push(later.conn);
     fanout.subscribed(later.conn, 'c1');
-    await sleep(40);
+    await vi.waitFor(() => expect(a.payloads).toHaveLength(1), { timeout: 2000, interval: 5 });
     expect(a.payloads).toEqual([[{ j: 1 }, { j: 2 }, { j: 3 }]]);
     expect(late.payloads).toEqual([[{ j: 2 }, { j: 3 }]]);
     expect(later.payloads).toEqual([]);

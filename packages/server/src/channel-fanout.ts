@@ -66,6 +66,11 @@ export class ChannelFanout {
     /** The most an event waits for company (`ServerConfig.fanoutHoldMs`; 0: never held). */
     private readonly holdMaxMs = 4,
     private readonly metrics?: Pick<Metrics, 'observeFanout'>,
+    /**
+     * Milliseconds, as `performance.now()`. Tests pass a clock their writes move, so whether a
+     * write was slow enough to hold its channel does not depend on how busy the machine is.
+     */
+    private readonly now: () => number = () => performance.now(),
   ) {}
 
   /**
@@ -88,7 +93,7 @@ export class ChannelFanout {
           joinedAt: undefined,
         }),
       );
-    const now = performance.now();
+    const now = this.now();
     if (q.events.length === 0) q.queuedAt = now;
     q.events.push(json);
     const wait = Math.max(patienceMs, q.wroteAt + q.holdMs - now);
@@ -190,7 +195,7 @@ export class ChannelFanout {
     this.unhold(q);
     const { events } = q;
     const conns = this.members(channelId);
-    const started = performance.now();
+    const started = this.now();
     let writes = 0;
     const { joinedAt } = q;
     if (conns) {
@@ -204,7 +209,7 @@ export class ChannelFanout {
         writes++;
       }
     }
-    const wroteAt = performance.now();
+    const wroteAt = this.now();
     if (writes > 0)
       this.metrics?.observeFanout((wroteAt - q.queuedAt) / 1000, (wroteAt - started) / 1000, writes);
     const holdMs = Math.min(this.holdMaxMs, (wroteAt - started) * HOLD_PER_WRITE_TIME);
