@@ -71,7 +71,7 @@ describe('ChannelFanout', () => {
     fanout.push('big', '{"n":3}');
     await nextTurn();
     expect(slow.payloads).toHaveLength(1);
-    await sleep(100);
+    await vi.waitFor(() => expect(slow.payloads).toHaveLength(2), { timeout: 2000, interval: 5 });
     expect(slow.payloads).toEqual([{ n: 1 }, [{ n: 2 }, { n: 3 }]]);
     // A held batch is still written at once when the gateway closes.
     fanout.push('big', '{"n":4}');
