@@ -235,7 +235,7 @@ async function oneStorm(
     store,
     generatorCpuMs: Math.max(...done.map((r) => r.cpu.cpuMs)),
     generatorWaitMs: Math.max(...done.map((r) => r.cpu.waitMs)),
-    metrics: changed.map(([k, v]) => `${k} +${v - (metricsBefore.get(k) ?? 0)}`).join(', '),
+    metrics: changed.map(([k]) => `${k} +${delta(k)}`).join(', '),
   };
 }
 
